@@ -1,0 +1,99 @@
+"""Backpropagation through time: the one loop over time, shared by RNN, LSTM and GRU.
+
+A *direction* is one layer run one way over the sequence. Forward:
+
+    GX = X W_ih^T + b_ih (+ b_hh)          all T input projections, ONE matrix product
+    for t in 0..T-1:  state, cache_t = cell.forward(GX[t], state)
+
+Backward walks the steps in reverse, adding the gradient that reaches each output
+h_t to the gradient carried back from step t+1, and collects the pre-activation
+gradients dGX, dGH (T,B,G). Every weight gradient is then ONE product over all steps:
+
+    dW_ih = sum_t dGX[t]^T x_t       = dGX.reshape(T*B, G)^T @ X.reshape(T*B, I)
+    dW_hh = sum_t dGH[t]^T h_{t-1}   = dGH.reshape(T*B, G)^T @ H_prev.reshape(T*B, P)
+    dX    = dGX @ W_ih
+
+A reverse direction (bidirectional layers) is the same loop over the time-flipped
+sequence. Shapes: T time, B batch, I input, H hidden, P = proj_size or H, G = gates*H.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .backend import namespace_of
+from .cells import StepWeights
+
+
+class DirectionCache(NamedTuple):
+    x: object        # T,B,I   input in processing order
+    h_prev: object   # T,B,P   recurrent input of each step (h0, h_0, ..., h_{T-2})
+    steps: list      # T cell caches
+    reverse: bool
+
+
+def _flip(a, reverse):
+    return a[::-1] if reverse else a
+
+
+def direction_forward(cell, x, state0, p, nonlinearity="tanh", reverse=False):
+    """Run one direction. x (T,B,I), state0 tuple of (B,*) -> out (T,B,P), state_T, cache.
+
+    `p` maps 'w_ih', 'w_hh', 'b_ih', 'b_hh', 'w_hr' to arrays (or None).
+    """
+    xp = namespace_of(x)
+    xs = _flip(x, reverse)                                    # T,B,I processing order
+    T, B, _ = xs.shape
+    gx = xs @ p["w_ih"].T                                     # T,B,G
+    if p["b_ih"] is not None:
+        gx += p["b_ih"]
+        if cell.FOLD_HH_BIAS:
+            gx += p["b_hh"]
+    w = StepWeights(p["w_hh"], p["b_hh"], p["w_hr"], nonlinearity)
+    P = state0[0].shape[1]
+    hs = xp.empty((T + 1, B, P), dtype=x.dtype)               # T+1,B,P
+    hs[0] = state0[0]
+    state, steps = state0, []
+    for t in range(T):
+        state, cache = cell.forward(gx[t], state, w)
+        hs[t + 1] = state[0]
+        steps.append(cache)
+    out = _flip(hs[1:], reverse)                              # T,B,P time order
+    return out, state, DirectionCache(xs, hs[:-1], steps, reverse)
+
+
+def direction_backward(cell, dout, dstate_T, cache, p, grads, nonlinearity="tanh",
+                       truncate=None):
+    """Backward through one direction; ACCUMULATES into `grads` (same keys as `p`).
+
+    dout (T,B,P): gradient on every output; dstate_T: tuple, gradient on the final state.
+    truncate=k: the gradient carried from step T-k back to step T-k-1 is dropped, as if
+    the state had been detached there (torch: run x[:T-k], detach h, run x[T-k:]).
+    Returns dx (T,B,I) in time order and dstate0 (tuple).
+    """
+    xp = namespace_of(dout)
+    dout = _flip(dout, cache.reverse)                         # processing order
+    T, B, _ = dout.shape
+    w = StepWeights(p["w_hh"], p["b_hh"], p["w_hr"], nonlinearity)
+    G = p["w_hh"].shape[0]
+    dGX = xp.empty((T, B, G), dtype=dout.dtype)               # T,B,G
+    dGH = dGX if cell.FOLD_HH_BIAS else xp.empty_like(dGX)    # T,B,G
+    cut = None if truncate is None else T - truncate - 1
+    dstate = dstate_T
+    for t in range(T - 1, -1, -1):
+        if t == cut:  # the detached boundary: nothing flows back across it
+            dstate = tuple(xp.zeros_like(d) for d in dstate)
+        dstate = (dstate[0] + dout[t],) + tuple(dstate[1:])  # output grad + carried grad
+        dgx, dgh, dstate, dw = cell.backward(dstate, cache.steps[t], w)
+        dGX[t] = dgx
+        if dGH is not dGX:
+            dGH[t] = dgh
+        for name, value in dw.items():
+            grads[name] += value
+    I, P = cache.x.shape[2], cache.h_prev.shape[2]
+    grads["w_ih"] += dGX.reshape(T * B, G).T @ cache.x.reshape(T * B, I)        # G,I
+    grads["w_hh"] += dGH.reshape(T * B, G).T @ cache.h_prev.reshape(T * B, P)   # G,P
+    if grads.get("b_ih") is not None:
+        grads["b_ih"] += dGX.sum(axis=(0, 1))                                  # G
+        grads["b_hh"] += dGH.sum(axis=(0, 1))                                  # G
+    dx = dGX @ p["w_ih"]                                                       # T,B,I
+    return _flip(dx, cache.reverse), dstate

@@ -1,0 +1,53 @@
+"""Activations and their derivatives, written so they never overflow or warn.
+
+Each takes an optional ``out=`` array so the hot loop can work in place.
+"""
+from __future__ import annotations
+
+from .backend import ignore_overflow, namespace_of
+
+
+def sigmoid(x, out=None):
+    """sigma(x) = 1 / (1 + exp(-x)), exact to the last bit at both ends.
+
+    For x < -709 (float64) or x < -88 (float32), exp(-x) overflows to +inf and
+    1 / (1 + inf) = 0, which *is* the limit: that overflow is expected, so only it is
+    silenced. For x -> +inf, exp(-x) -> 0 and the result is exactly 1. No cancellation
+    occurs anywhere (unlike 0.5 * (1 + tanh(x/2)) for very negative x).
+    """
+    xp = namespace_of(x)
+    out = xp.empty_like(x) if out is None else out
+    with ignore_overflow(xp):
+        xp.negative(x, out=out)
+        xp.exp(out, out=out)
+    out += 1
+    xp.reciprocal(out, out=out)
+    return out
+
+
+def tanh(x, out=None):
+    """tanh(x); NumPy's tanh is already exact at both limits (+-1, no overflow)."""
+    return namespace_of(x).tanh(x, out=out)
+
+
+def relu(x, out=None):
+    """max(x, 0)."""
+    return namespace_of(x).maximum(x, 0, out=out)
+
+
+ACTIVATIONS = {"tanh": tanh, "relu": relu}
+
+
+def activation_grad(name: str, y, dy, out=None):
+    """dL/dx from dL/dy for y = act(x), written with the output y only.
+
+    tanh: dy * (1 - y^2);  relu: dy * (y > 0).
+    """
+    xp = namespace_of(y)
+    if name == "tanh":
+        out = xp.multiply(y, y, out=out)
+        xp.subtract(1, out, out=out)
+        return xp.multiply(out, dy, out=out)
+    if name == "relu":
+        return xp.multiply(dy, y > 0, out=out)
+    raise ValueError(f"unknown activation {name!r}")
