@@ -129,7 +129,7 @@ class RNNBase(Module):
             caches.append(layer_caches)
             masks.append(mask)
         h_n = tuple(xp.stack(f) for f in finals)                # (D*L,B,P) [, (D*L,B,H)]
-        output = inp.transpose(1, 0, 2) if self.batch_first else inp
+        output = inp.transpose(1, 0, 2) if self.batch_first and batched else inp
         if not batched:
             output, h_n = output[:, 0], tuple(h[:, 0] for h in h_n)
         self._cache = _ForwardCache(caches, masks, batched, tuple(h.shape for h in h_n),
@@ -185,7 +185,7 @@ class RNNBase(Module):
                 for k, s in enumerate(ds0):
                     dstate0[k][idx] = s
             dout = dinp
-        grad_input = dout.transpose(1, 0, 2) if self.batch_first else dout
+        grad_input = dout.transpose(1, 0, 2) if self.batch_first and cache.batched else dout
         grad_h = tuple(xp.stack(s) for s in dstate0)
         if not cache.batched:
             grad_input, grad_h = grad_input[:, 0], tuple(g[:, 0] for g in grad_h)

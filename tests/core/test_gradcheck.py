@@ -1,0 +1,54 @@
+"""Finite differences agree with backward at tiny sizes, and catch a broken backward."""
+import numpy as np
+import pytest
+
+import scratchrnn.cells.gru as gru_cell
+import scratchrnn.nn as snn
+from scratchrnn.gradcheck import gradcheck
+from scratchrnn.models import LSTMModel
+
+CASES = [
+    (snn.RNN, dict(nonlinearity="tanh", num_layers=2)),
+    (snn.RNN, dict(nonlinearity="relu", bidirectional=True)),
+    (snn.LSTM, dict(num_layers=2, bidirectional=True)),
+    (snn.LSTM, dict(proj_size=2)),
+    (snn.GRU, dict(num_layers=2)),
+    (snn.GRU, dict(bias=False, batch_first=True)),
+]
+
+
+@pytest.mark.parametrize("cls, kw", CASES)
+def test_layers_pass_gradcheck(cls, kw):
+    layer = cls(2, 3, dtype="float64", seed=0, **kw)
+    x = np.random.default_rng(0).normal(size=(4, 2, 2))
+    report = gradcheck(layer, x, max_entries=12)
+    assert report.ok, str(report)
+
+
+def test_model_passes_gradcheck():
+    model = LSTMModel(1, 4, 1, dtype="float64", seed=0)
+    x = np.random.default_rng(1).normal(size=(3, 6, 1))
+    report = gradcheck(model, x)
+    assert report.ok, str(report)
+    assert set(report.errors) == set(model.params) | {"input"}
+
+
+def test_gradcheck_catches_a_broken_backward(monkeypatch):
+    """Drop the z*dh term of the GRU backward: gradcheck must fail."""
+    original = gru_cell.backward
+
+    def broken(dstate, cache, w):
+        dgx, dgh, (dh_prev,), dw = original(dstate, cache, w)
+        r, z = cache.gates[:, :dstate[0].shape[1]], cache.gates[:, dstate[0].shape[1]:]
+        return dgx, dgh, (dh_prev - dstate[0] * z[:, :r.shape[1]],), dw
+
+    monkeypatch.setattr(gru_cell, "backward", broken)
+    layer = snn.GRU(2, 3, dtype="float64", seed=0)
+    report = gradcheck(layer, np.random.default_rng(0).normal(size=(4, 2, 2)))
+    assert not report.ok
+    assert "FAILED" in str(report)
+
+
+def test_gradcheck_needs_float64():
+    with pytest.raises(ValueError, match="float64"):
+        gradcheck(snn.GRU(2, 3), np.zeros((2, 1, 2)))

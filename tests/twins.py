@@ -1,0 +1,65 @@
+"""Helpers for tests: a scratch module and its torch twin, run side by side.
+
+The scalar both sides differentiate is sum_k <out_k, R_k> with random R_k on EVERY
+output (output, h_n, c_n), so every output's backward is exercised.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from reference import to_torch
+
+
+def randomize(module, rng, scale=0.5):
+    """Give every parameter N(0, scale^2) values (nonzero biases included)."""
+    module.load_state_dict({k: rng.normal(0, scale, v.shape) for k, v in module.params.items()})
+
+
+def as_tuple(x):
+    return tuple(x) if isinstance(x, (tuple, list)) else (x,)
+
+
+def layer_twin_run(layer, x, hx, rng, truncate=None):
+    """Forward + backward on a scratch layer and its torch twin; return {name: (ours, torch)}."""
+    tlayer = to_torch(layer)
+    is_lstm = layer.mode == "LSTM"
+    out, hn = layer.forward(x, hx)
+    grads_out = rng.normal(size=out.shape)
+    grads_hn = tuple(rng.normal(size=h.shape) for h in as_tuple(hn))
+    dx, dhx = layer.backward(grads_out, grads_hn if is_lstm else grads_hn[0], truncate=truncate)
+
+    xt = torch.tensor(x, requires_grad=True)
+    hxt = None
+    if hx is not None:
+        hxt = tuple(torch.tensor(h, requires_grad=True) for h in as_tuple(hx))
+    tout, thn = tlayer(xt, hxt if is_lstm or hxt is None else hxt[0])
+    loss = (tout * torch.from_numpy(grads_out)).sum()
+    loss = loss + sum((h * torch.from_numpy(g)).sum() for h, g in zip(as_tuple(thn), grads_hn))
+    loss.backward()
+
+    pairs = {"output": (out, tout.detach().numpy()), "input.grad": (dx, xt.grad.numpy())}
+    for k, (h, th) in enumerate(zip(as_tuple(hn), as_tuple(thn))):
+        pairs[("h_n", "c_n")[k]] = (h, th.detach().numpy())
+    if hx is not None:
+        for k, (g, th) in enumerate(zip(as_tuple(dhx), hxt)):
+            pairs[("h_0", "c_0")[k] + ".grad"] = (g, th.grad.numpy())
+    for name, p in tlayer.named_parameters():
+        pairs[name + ".grad"] = (layer.grads[name], p.grad.numpy())
+    return pairs
+
+
+def relative_error(ours, theirs) -> float:
+    """max |ours - theirs| / max |theirs| (0 when both are all zero)."""
+    ours, theirs = np.asarray(ours, dtype=np.float64), np.asarray(theirs, dtype=np.float64)
+    assert ours.shape == theirs.shape, f"shape {ours.shape} != torch's {theirs.shape}"
+    scale = np.abs(theirs).max(initial=0.0)
+    diff = np.abs(ours - theirs).max(initial=0.0)
+    return diff if scale == 0 else diff / scale
+
+
+def assert_pairs_close(pairs, tol, config):
+    errors = {name: relative_error(a, b) for name, (a, b) in pairs.items()}
+    bad = {k: f"{v:.2e}" for k, v in errors.items() if not v <= tol}
+    assert not bad, f"scratch != torch beyond {tol:g} for {bad}\nconfig: {config}"
+    return errors
