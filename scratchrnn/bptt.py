@@ -14,7 +14,8 @@ gradients dGX, dGH (T,B,G). Every weight gradient is then ONE product over all s
     dX    = dGX @ W_ih
 
 A reverse direction (bidirectional layers) is the same loop over the time-flipped
-sequence. Shapes: T time, B batch, I input, H hidden, P = proj_size or H, G = gates*H.
+sequence. Batch rows never interact, so the loop runs separately on blocks of rows
+(cache-sized, spread over threads: see `parallel.py`); the math is unchanged. Shapes: T time, B batch, I input, H hidden, P = proj_size or H, G = gates*H.
 """
 from __future__ import annotations
 
@@ -22,12 +23,14 @@ from typing import NamedTuple
 
 from .backend import namespace_of
 from .cells import StepWeights
+from .parallel import map_blocks, row_blocks
 
 
 class DirectionCache(NamedTuple):
     x: object        # T,B,I   input in processing order
     h_prev: object   # T,B,P   recurrent input of each step (h0, h_0, ..., h_{T-2})
-    steps: list      # T cell caches
+    blocks: list     # slices of batch rows, each run through the time loop on its own
+    steps: list      # [block][t] cell caches
     reverse: bool
 
 
@@ -49,16 +52,23 @@ def direction_forward(cell, x, state0, p, nonlinearity="tanh", reverse=False):
         if cell.FOLD_HH_BIAS:
             gx += p["b_hh"]
     w = StepWeights(p["w_hh"], p["b_hh"], p["w_hr"], nonlinearity)
-    P = state0[0].shape[1]
-    hs = xp.empty((T + 1, B, P), dtype=x.dtype)               # T+1,B,P
+    hs = xp.empty((T + 1, B, state0[0].shape[1]), dtype=x.dtype)  # T+1,B,P
     hs[0] = state0[0]
-    state, steps = state0, []
-    for t in range(T):
-        state, cache = cell.forward(gx[t], state, w)
-        hs[t + 1] = state[0]
-        steps.append(cache)
+
+    def scan(rows):  # the time loop for one block of batch rows
+        state, steps = tuple(s[rows] for s in state0), []
+        for t in range(T):
+            state, cache = cell.forward(gx[t, rows], state, w)
+            hs[t + 1, rows] = state[0]
+            steps.append(cache)
+        return state, steps
+
+    blocks = row_blocks(B, gx.shape[2], xp)
+    results = map_blocks(scan, blocks)
+    state = tuple(xp.concatenate(parts) if len(blocks) > 1 else parts[0]
+                  for parts in zip(*(r[0] for r in results)))
     out = _flip(hs[1:], reverse)                              # T,B,P time order
-    return out, state, DirectionCache(xs, hs[:-1], steps, reverse)
+    return out, state, DirectionCache(xs, hs[:-1], blocks, [r[1] for r in results], reverse)
 
 
 def direction_backward(cell, dout, dstate_T, cache, p, grads, nonlinearity="tanh",
@@ -78,17 +88,28 @@ def direction_backward(cell, dout, dstate_T, cache, p, grads, nonlinearity="tanh
     dGX = xp.empty((T, B, G), dtype=dout.dtype)               # T,B,G
     dGH = dGX if cell.FOLD_HH_BIAS else xp.empty_like(dGX)    # T,B,G
     cut = None if truncate is None else T - truncate - 1
-    dstate = dstate_T
-    for t in range(T - 1, -1, -1):
-        if t == cut:  # the detached boundary: nothing flows back across it
-            dstate = tuple(xp.zeros_like(d) for d in dstate)
-        dstate = (dstate[0] + dout[t],) + tuple(dstate[1:])  # output grad + carried grad
-        dgx, dgh, dstate, dw = cell.backward(dstate, cache.steps[t], w)
-        dGX[t] = dgx
-        if dGH is not dGX:
-            dGH[t] = dgh
-        for name, value in dw.items():
-            grads[name] += value
+
+    def scan_back(block):  # the reverse time loop for one block of batch rows
+        rows, steps = block
+        dstate, dws = tuple(d[rows] for d in dstate_T), []
+        for t in range(T - 1, -1, -1):
+            if t == cut:  # the detached boundary: nothing flows back across it
+                dstate = tuple(xp.zeros_like(d) for d in dstate)
+            dstate = (dstate[0] + dout[t, rows],) + tuple(dstate[1:])  # output + carried
+            dgx, dgh, dstate, dw = cell.backward(dstate, steps[t], w)
+            dGX[t, rows] = dgx
+            if dGH is not dGX:
+                dGH[t, rows] = dgh
+            dws.append(dw)
+        return dstate, dws
+
+    results = map_blocks(scan_back, list(zip(cache.blocks, cache.steps)))
+    for _, dws in results:
+        for dw in dws:
+            for name, value in dw.items():
+                grads[name] += value
+    dstate = tuple(xp.concatenate(parts) if len(results) > 1 else parts[0]
+                   for parts in zip(*(r[0] for r in results)))
     I, P = cache.x.shape[2], cache.h_prev.shape[2]
     grads["w_ih"] += dGX.reshape(T * B, G).T @ cache.x.reshape(T * B, I)        # G,I
     grads["w_hh"] += dGH.reshape(T * B, G).T @ cache.h_prev.reshape(T * B, P)   # G,P
