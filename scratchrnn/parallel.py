@@ -70,3 +70,12 @@ def _blas_single_thread():
         from threadpoolctl import ThreadpoolController  # noqa: PLC0415 (after numpy loaded BLAS)
         _controller = ThreadpoolController()
     return _controller.limit(limits=1, user_api="blas")
+
+
+def blas_threads(n: int):
+    """Context holding NumPy's BLAS to `n` threads (benchmarks: same count as torch)."""
+    global _controller
+    if _controller is None:
+        from threadpoolctl import ThreadpoolController  # noqa: PLC0415
+        _controller = ThreadpoolController()
+    return _controller.limit(limits=n, user_api="blas")

@@ -1,0 +1,1 @@
+"""Scratch vs PyTorch speed: `python -m benchmarks --help` (or `scratchrnn bench`)."""

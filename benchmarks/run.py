@@ -1,0 +1,127 @@
+"""Benchmark scratchrnn against torch on the CPU: `python -m benchmarks [--grid ...]`.
+
+Grids (the issue's full grid is models x H {16,32,64,128} x T {25,...,400} x B {64,700,7000}):
+  quick    a tiny grid for CI and smoke tests
+  target   the speed target: training step, T=50, B {700, 7000}, every H and model
+  scaling  assignment 2: T {25, 50, 100, 200, 400} at B=700, H=64 (time should grow linearly)
+  full     everything (hours at B=7000, T=400)
+Both implementations run with the same number of threads, interleaved, after a warm-up;
+medians and interquartile ranges are reported, and the ratio scratch / torch per case.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import itertools
+import json
+import pathlib
+import platform
+import sys
+
+import numpy as np
+import torch
+
+import scratchrnn
+from scratchrnn import parallel
+
+from . import report
+from .cases import Case, make_data, scratch_work, torch_work
+from .memory import peak_mib
+from .timing import interleaved, matmul_peak_gflops, summary
+
+MODELS, HIDDEN, STEPS, BATCH = ("rnn", "lstm", "gru"), (16, 32, 64, 128), \
+    (25, 50, 100, 200, 400), (64, 700, 7000)
+GRIDS = {
+    "quick": dict(models=MODELS, hidden=(16,), steps=(25,), batch=(64,),
+                  modes=("train", "inference")),
+    "target": dict(models=MODELS, hidden=HIDDEN, steps=(50,), batch=(700, 7000),
+                   modes=("train",)),
+    "scaling": dict(models=MODELS, hidden=(64,), steps=STEPS, batch=(700,),
+                    modes=("train", "inference")),
+    "full": dict(models=MODELS, hidden=HIDDEN, steps=STEPS, batch=BATCH,
+                 modes=("train", "inference")),
+}
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--grid", choices=GRIDS, default="target", help="which grid (default target)")
+    p.add_argument("--quick", action="store_true", help="same as --grid quick")
+    p.add_argument("--models", nargs="+", choices=MODELS, help="override the grid's models")
+    p.add_argument("--hidden", nargs="+", type=int, help="override the grid's hidden sizes")
+    p.add_argument("--steps", nargs="+", type=int, help="override the grid's segment lengths T")
+    p.add_argument("--batch", nargs="+", type=int, help="override the grid's batch sizes")
+    p.add_argument("--modes", nargs="+", choices=("train", "inference"), help="override modes")
+    p.add_argument("--repeats", type=int, default=7, help="timed runs per case (default 7)")
+    p.add_argument("--budget", type=float, default=60.0,
+                   help="seconds per case after which fewer repeats are taken (min 3)")
+    p.add_argument("--threads", type=int, default=parallel.get_num_threads(),
+                   help="threads for BOTH torch and scratch (default: all CPUs)")
+    p.add_argument("--memory", action="store_true",
+                   help="also measure peak memory per case (a fresh process each)")
+    p.add_argument("--out", type=pathlib.Path, help="output folder "
+                   "(default benchmarks/results/<timestamp>)")
+    p.add_argument("--quiet", action="store_true", help="no line per case")
+    args = p.parse_args(argv)
+    if args.quick:
+        args.grid = "quick"
+        args.repeats = min(args.repeats, 3)
+    return args
+
+
+def cases_of(args) -> list:
+    grid = dict(GRIDS[args.grid])
+    for key in ("models", "hidden", "steps", "batch", "modes"):
+        if getattr(args, key):
+            grid[key] = tuple(getattr(args, key))
+    return [Case(m, h, t, b, mode) for mode, m, h, t, b in itertools.product(
+        grid["modes"], grid["models"], grid["hidden"], grid["steps"], grid["batch"])]
+
+
+def measure(case: Case, args) -> dict:
+    x, y = make_data(case)
+    model, scratch = scratch_work(case, x, y)
+    works = {"scratch": scratch, "torch": torch_work(case, model, x, y)}
+    times = interleaved(works, args.repeats, budget_s=args.budget)
+    row = dict(model=case.model, hidden=case.hidden, steps=case.steps, batch=case.batch,
+               mode=case.mode)
+    for impl, t in times.items():
+        s = summary(t)
+        row.update({f"{impl}_{k}": v for k, v in s.items()})
+        row[f"{impl}_gflops"] = case.flops() / (s["median_ms"] / 1e3) / 1e9
+        if args.memory:
+            row[f"{impl}_peak_mib"] = peak_mib(impl, case)
+    row["ratio"] = row["scratch_median_ms"] / row["torch_median_ms"]
+    return row
+
+
+def machine(args) -> dict:
+    return dict(python=platform.python_version(), numpy=np.__version__,
+                torch=torch.__version__, scratchrnn=scratchrnn.__version__,
+                cpu=platform.processor() or platform.machine(), threads=args.threads,
+                matmul_peak_gflops=round(matmul_peak_gflops(), 1),
+                date=datetime.datetime.now().isoformat(timespec="seconds"))
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    parallel.set_num_threads(args.threads)
+    out = args.out or pathlib.Path("benchmarks/results") / \
+        datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out.mkdir(parents=True, exist_ok=True)
+    rows, info = [], machine(args)
+    with parallel.blas_threads(args.threads):
+        for case in cases_of(args):
+            rows.append(measure(case, args))
+            if not args.quiet:
+                print(report.line(rows[-1]), flush=True)
+    summary_ = report.write(out, rows, info)
+    print(summary_)
+    print(f"results in {out}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""The benchmark runs on a tiny grid and writes well-formed output (speed is never asserted)."""
+import csv
+import json
+
+from benchmarks.cases import Case
+from benchmarks.report import target_summary
+from benchmarks.run import main
+
+
+def test_quick_grid_writes_csv_json_table_and_plots(tmp_path):
+    out = tmp_path / "bench"
+    assert main(["--quick", "--models", "gru", "--hidden", "4", "8", "--steps", "5",
+                 "--batch", "3", "--repeats", "3", "--threads", "1", "--memory",
+                 "--modes", "train", "--out", str(out), "--quiet"]) == 0
+    with open(out / "results.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 2 and {r["model"] for r in rows} == {"gru"}
+    for r in rows:
+        assert float(r["scratch_median_ms"]) > 0 and float(r["torch_median_ms"]) > 0
+        assert float(r["ratio"]) == float(r["scratch_median_ms"]) / float(r["torch_median_ms"])
+        assert int(r["scratch_runs"]) >= 3
+        assert float(r["scratch_peak_mib"]) >= 0
+    data = json.loads((out / "results.json").read_text())
+    assert data["machine"]["threads"] == 1 and data["machine"]["matmul_peak_gflops"] > 0
+    assert data["target"] is None  # T=5 is not the target grid
+    assert "| train | gru | 8 | 5 | 3 |" in (out / "table.md").read_text()
+    assert (out / "time_vs_hidden.png").stat().st_size > 0
+
+
+def test_target_summary_is_geomean_and_worst():
+    rows = [dict(mode="train", steps=50, batch=700, ratio=0.5),
+            dict(mode="train", steps=50, batch=7000, ratio=2.0),
+            dict(mode="inference", steps=50, batch=700, ratio=9.0),
+            dict(mode="train", steps=25, batch=700, ratio=9.0)]
+    s = target_summary(rows)
+    assert s["cases"] == 2 and abs(s["geomean_ratio"] - 1.0) < 1e-12 and s["worst_ratio"] == 2.0
+
+
+def test_flop_count():
+    assert Case("lstm", 128, 50, 7000, "inference").flops() == 2.0 * 50 * 7000 * 512 * 129
+    assert Case("rnn", 16, 10, 2, "train").flops() == 3 * 2.0 * 10 * 2 * 16 * 17
