@@ -1,0 +1,177 @@
+"""One object for the slides' data steps: clean -> split -> scale (fit on train) -> window.
+
+    ds = SignalPipeline(window=50).fit_transform(load_dataset('ecg'))
+    ds.X_train.shape, ds.y_train.shape       # (B, 50, 1), (B, 1)
+    ds.scaler.inverse_transform(pred)        # back to mV
+    print(ds.report)                         # what cleaning changed
+
+Order of the steps and why:
+1. clean: the `clean` steps in the order given (default: interpolate NaN), then the Butterworth
+   `filter`, then resampling to `resample_to` Hz. These steps learn nothing from the data, so
+   they run on the whole recording. (A zero-phase filter does look a few cutoff periods ahead
+   and behind; the gaps of the chronological split absorb most of that.)
+2. split the windows: 'chronological' (default; three segments with gaps, no shared sample)
+   or 'random' (the slides' shuffled 70/15/15, which leaks: see `Dataset.leakage`).
+3. scale: the scaler is fitted on the training part only -- the samples covered by training
+   windows. For the chronological split that is the training segment; for the random split
+   the training windows cover nearly the whole series, one more face of its leak.
+4. window every part with `make_windows` and move the arrays to the backend's namespace.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..backend import asarray, get_xp, resolve_dtype
+from .clean import (CleaningReport, butter_filter, hampel_filter, interpolate_missing,
+                    median_smooth, moving_average, resample, zscore_outliers)
+from .datasets import Signal
+from .io import load_signal
+from .scale import make_scaler
+from .split import Split, chronological_split, covered_samples, leakage, random_split
+from .windows import as_series, make_windows, window_starts
+
+CLEAN_STEPS = {"interpolate": interpolate_missing, "hampel": hampel_filter,
+               "zscore": zscore_outliers, "moving_average": moving_average,
+               "median": median_smooth}
+
+
+@dataclass
+class Dataset:
+    """The output of `SignalPipeline.fit_transform`.
+
+    X_*: (B, window, F) arrays of the pipeline's backend; y_*: (B, F) for horizon 1, else
+    (B, horizon, F). Scaled units; `scaler.inverse_transform` maps back to `units`.
+    raw: (T0, F) the loaded values; cleaned: (T, F) after cleaning, before scaling, at `fs`.
+    split: window indices of each part into make_windows(cleaned, window, horizon, stride).
+    leakage: fraction of test targets that were seen inside some training window.
+    """
+
+    X_train: object
+    y_train: object
+    X_val: object
+    y_val: object
+    X_test: object
+    y_test: object
+    split: Split
+    scaler: object
+    report: CleaningReport
+    raw: np.ndarray
+    cleaned: np.ndarray
+    fs: float
+    units: str
+    window: int
+    horizon: int
+    stride: int
+    leakage: float
+
+    def parts(self) -> dict:
+        """{'X_train': ..., 'y_train': ..., ..., 'y_test': ...} in that order."""
+        names = ("X_train", "y_train", "X_val", "y_val", "X_test", "y_test")
+        return {name: getattr(self, name) for name in names}
+
+
+class SignalPipeline:
+    """Clean, split, scale and window a signal; parameters are stored, `fit_transform` runs them.
+
+    window, horizon, stride: see `make_windows`. split: 'chronological' or 'random'.
+    fractions: (train, val, test) summing to 1. gap: samples between chronological parts
+    (default `window`). seed: the random split's random_state (42 as in the slides).
+    clean: steps run in order, each a name or (name, kwargs): 'interpolate', 'hampel',
+    'zscore', 'moving_average', 'median' (see `clean.py`). filter: None or
+    (kind, cutoff[, order]) for `butter_filter`, e.g. ('bandpass', (0.5, 40.0)).
+    resample_to: None or a rate in Hz. scaler: 'zscore', 'minmax' or None.
+    backend, dtype: the namespace ('numpy' / 'cupy') and dtype of the returned arrays.
+    Fitted attributes: scaler_, report_, fs_, n_features_in_.
+    """
+
+    def __init__(self, window: int = 50, horizon: int = 1, stride: int = 1,
+                 split: str = "chronological", fractions=(0.7, 0.15, 0.15),
+                 gap: int | None = None, clean=("interpolate",), filter=None,
+                 resample_to: float | None = None, scaler: str | None = "zscore",
+                 seed: int = 42, backend: str | None = None, dtype="float64"):
+        self.window, self.horizon, self.stride = window, horizon, stride
+        self.split, self.fractions, self.gap, self.seed = split, fractions, gap, seed
+        self.clean, self.filter, self.resample_to = clean, filter, resample_to
+        self.scaler, self.backend, self.dtype = scaler, backend, dtype
+
+    def fit_transform(self, signal, fs: float | None = None) -> Dataset:
+        """Run every step on `signal` (a Signal, or anything `load_signal` takes, with `fs`)."""
+        sig = signal if isinstance(signal, Signal) else load_signal(signal, fs=fs)
+        x, self.fs_, self.report_ = self.clean_series(sig.values, sig.fs)     # T, F
+        split = self._split(len(x))
+        self.scaler_ = make_scaler(self.scaler)
+        if self.scaler_ is not None:
+            seen = covered_samples(split.train, len(x), self.window, self.horizon, self.stride)
+            self.scaler_.fit(x[seen])                                         # train only
+        X, y = self._windows(x)
+        xp, dtype = get_xp(self.backend), resolve_dtype(self.dtype)
+        arrays = {}
+        for part in ("train", "val", "test"):
+            idx = getattr(split, part)
+            arrays[f"X_{part}"] = asarray(X[idx], xp, dtype)                  # B, window, F
+            arrays[f"y_{part}"] = asarray(y[idx], xp, dtype)                  # B, F
+        self.n_features_in_ = x.shape[1]
+        return Dataset(**arrays, split=split, scaler=self.scaler_, report=self.report_,
+                       raw=as_series(sig.values), cleaned=x, fs=self.fs_, units=sig.units,
+                       window=self.window, horizon=self.horizon, stride=self.stride,
+                       leakage=leakage(split, self.window, self.horizon, self.stride))
+
+    def transform(self, signal, fs: float | None = None):
+        """(X, y) of every window of new data, cleaned and scaled as fitted (no split)."""
+        if not hasattr(self, "scaler_"):
+            raise ValueError("this SignalPipeline is not fitted; call fit_transform first")
+        sig = signal if isinstance(signal, Signal) else load_signal(signal, fs=fs)
+        x, _, _ = self.clean_series(sig.values, sig.fs)
+        if x.shape[1] != self.n_features_in_:
+            raise ValueError(f"expected {self.n_features_in_} features, got {x.shape[1]}")
+        X, y = self._windows(x)
+        xp, dtype = get_xp(self.backend), resolve_dtype(self.dtype)
+        return asarray(X, xp, dtype), asarray(y, xp, dtype)
+
+    def clean_series(self, values, fs: float):
+        """(cleaned (T, F), fs after resampling, CleaningReport) -- steps 1 of the class doc."""
+        x, report = as_series(values), CleaningReport()
+        for name, kwargs in _steps(self.clean):
+            x, rep = CLEAN_STEPS[name](x, **kwargs)
+            report.add(rep)
+        if not np.isfinite(x).all():
+            raise ValueError(f"expected a finite series after cleaning, got "
+                             f"{int((~np.isfinite(x)).sum())} NaN/inf; add 'interpolate' to clean")
+        if self.filter is not None:
+            if not isinstance(self.filter, (tuple, list)) or len(self.filter) not in (2, 3):
+                raise ValueError(f"expected filter=(kind, cutoff[, order]), got {self.filter!r}")
+            kind, cutoff, *order = self.filter
+            x, rep = butter_filter(x, fs, cutoff, kind, *order)
+            report.add(rep)
+        if self.resample_to is not None and self.resample_to != fs:
+            x, rep = resample(x, fs, self.resample_to)
+            report.add(rep)
+            fs = float(self.resample_to)
+        return x, fs, report
+
+    def _split(self, n_samples: int) -> Split:
+        if self.split == "chronological":
+            return chronological_split(n_samples, self.window, self.horizon, self.stride,
+                                       self.fractions, self.gap)
+        if self.split == "random":
+            n_windows = len(window_starts(n_samples, self.window, self.horizon, self.stride))
+            return random_split(n_windows, self.fractions, self.seed)
+        raise ValueError(f"expected split 'chronological' or 'random', got {self.split!r}")
+
+    def _windows(self, x: np.ndarray):
+        z = x if self.scaler_ is None else self.scaler_.transform(x)
+        return make_windows(z, self.window, self.horizon, self.stride)
+
+
+def _steps(clean) -> list[tuple[str, dict]]:
+    """Normalise the `clean` spec to [(name, kwargs), ...] and check the names."""
+    steps = []
+    for item in clean or ():
+        name, kwargs = (item, {}) if isinstance(item, str) else (item[0], dict(item[1]))
+        if name not in CLEAN_STEPS:
+            raise ValueError(f"unknown cleaning step {name!r}; expected one of "
+                             f"{list(CLEAN_STEPS)}")
+        steps.append((name, kwargs))
+    return steps
