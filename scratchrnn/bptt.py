@@ -9,9 +9,11 @@ Backward walks the steps in reverse, adding the gradient that reaches each outpu
 h_t to the gradient carried back from step t+1, and collects the pre-activation
 gradients dGX, dGH (T,B,G). Every weight gradient is then ONE product over all steps:
 
-    dW_ih = sum_t dGX[t]^T x_t       = dGX.reshape(T*B, G)^T @ X.reshape(T*B, I)
-    dW_hh = sum_t dGH[t]^T h_{t-1}   = dGH.reshape(T*B, G)^T @ H_prev.reshape(T*B, P)
+    dW_ih = sum_t dGX[t]^T x_t      = dGX.reshape(T*B, G)^T @ X.reshape(T*B, I)
+    dW_hh = sum_t dGH[t]^T h_{t-1}  = dGH.reshape(T*B, G)^T @ H_prev.reshape(T*B, P)
+    db_ih = sum_{t,b} dGX;   db_hh = sum_{t,b} dGH
     dX    = dGX @ W_ih
+(LSTM's projection W_hr is summed step by step, from the cell's `dw`.)
 
 A reverse direction (bidirectional layers) is the same loop over the time-flipped
 sequence. Batch rows never interact, so the loop runs separately on blocks of rows
@@ -28,7 +30,7 @@ from .parallel import map_blocks, row_blocks
 
 class DirectionCache(NamedTuple):
     x: object        # T,B,I   input in processing order
-    h_prev: object   # T,B,P   recurrent input of each step (h0, h_0, ..., h_{T-2})
+    h_prev: object   # T,B,P   recurrent input of each step (initial state, h_0, ..., h_{T-2})
     blocks: list     # slices of batch rows, each run through the time loop on its own
     steps: list      # [block][t] cell caches
     reverse: bool
@@ -44,7 +46,7 @@ def direction_forward(cell, x, state0, p, nonlinearity="tanh", reverse=False):
     `p` maps 'w_ih', 'w_hh', 'b_ih', 'b_hh', 'w_hr' to arrays (or None).
     """
     xp = namespace_of(x)
-    xs = _flip(x, reverse)                                    # T,B,I processing order
+    xs = _flip(x.copy(), reverse)  # T,B,I processing order; a copy: backward reads it
     T, B, _ = xs.shape
     gx = xs @ p["w_ih"].T                                     # T,B,G
     if p["b_ih"] is not None:
@@ -67,7 +69,7 @@ def direction_forward(cell, x, state0, p, nonlinearity="tanh", reverse=False):
     results = map_blocks(scan, blocks)
     state = tuple(xp.concatenate(parts) if len(blocks) > 1 else parts[0]
                   for parts in zip(*(r[0] for r in results)))
-    out = _flip(hs[1:], reverse)                              # T,B,P time order
+    out = _flip(hs[1:], reverse).copy()  # T,B,P time order; a copy, so callers may edit it
     return out, state, DirectionCache(xs, hs[:-1], blocks, [r[1] for r in results], reverse)
 
 

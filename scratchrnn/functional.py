@@ -8,12 +8,12 @@ from .backend import ignore_overflow, namespace_of
 
 
 def sigmoid(x, out=None):
-    """sigma(x) = 1 / (1 + exp(-x)), exact to the last bit at both ends.
+    """sigma(x) = 1 / (1 + exp(-x)), within ~2 ulp everywhere, exact limits 0 and 1.
 
     For x < -709 (float64) or x < -88 (float32), exp(-x) overflows to +inf and
-    1 / (1 + inf) = 0, which *is* the limit: that overflow is expected, so only it is
-    silenced. For x -> +inf, exp(-x) -> 0 and the result is exactly 1. No cancellation
-    occurs anywhere (unlike 0.5 * (1 + tanh(x/2)) for very negative x).
+    1 / (1 + inf) = 0 (the true value is below the smallest normal number): that overflow
+    is expected, so only it is silenced. For x -> +inf, exp(-x) -> 0 and the result is
+    exactly 1. No cancellation occurs (unlike 0.5 * (1 + tanh(x/2)) for very negative x).
     """
     xp = namespace_of(x)
     out = xp.empty_like(x) if out is None else out

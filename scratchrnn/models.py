@@ -7,7 +7,8 @@
     y = fc(out[:, -1, :])     x (B,T,I) -> out (B,T,D*P) -> y (B,output_size)
 
 Extra keyword arguments go to the recurrent layer (num_layers, dropout, bidirectional,
-proj_size, nonlinearity, bias, dtype, seed, init, backend). Parameter names are the torch
+bias, dtype, seed, init, backend; plus nonlinearity for VanillaRNN, proj_size for
+LSTMModel). Parameter names are the torch
 models' state_dict keys: 'rnn.weight_ih_l0' / 'lstm.…' / 'gru.…', 'fc.weight', 'fc.bias'.
 """
 from __future__ import annotations
@@ -63,14 +64,17 @@ class _LastStepModel(Module):
         self._out_shape = out.shape
         return self.fc.forward(out[:, -1, :])        # B,O
 
-    def backward(self, grad_out):
-        """grad_out (B,output_size) -> grad of the input (B,T,I); accumulates grads."""
+    def backward(self, grad_out, *, truncate=None):
+        """grad_out (B,output_size) -> grad of the input (B,T,I); accumulates grads.
+
+        truncate=k backpropagates through the last k steps only (see the layer's backward).
+        """
         if self._out_shape is None:
             raise RuntimeError(f"{type(self).__name__}.backward called before forward")
         d_last = self.fc.backward(asarray(grad_out, self.xp, self.dtype))  # B,D*P
         d_out = self.xp.zeros(self._out_shape, dtype=self.dtype)           # B,T,D*P
         d_out[:, -1, :] = d_last
-        grad_input, _ = self.layer.backward(d_out)
+        grad_input, _ = self.layer.backward(d_out, truncate=truncate)
         return grad_input
 
     def __repr__(self):

@@ -11,7 +11,7 @@ Every cell module exposes the same small interface, which ``scratchrnn.bptt`` dr
 FOLD_HH_BIAS), computed for all steps at once by the caller. ``dgx`` / ``dgh`` are
 the gradients with respect to the input and recurrent pre-activations, from which the
 caller forms every weight gradient as one matrix product over all steps. ``dw`` holds
-the gradients of per-step weights the caller cannot batch (only LSTM's ``w_hr``).
+the gradients of per-step weights the caller does not batch (only LSTM's ``w_hr``).
 """
 from typing import NamedTuple
 
@@ -20,7 +20,7 @@ from . import gru, lstm, rnn
 
 class StepWeights(NamedTuple):
     """The weights a single step needs (one layer, one direction)."""
-    w_hh: object          # G*H, H_out   recurrent weights, gates stacked in torch's order
+    w_hh: object          # G*H, P   recurrent weights, gates stacked in torch's order
     b_hh: object          # G*H or None  (only read by cells with FOLD_HH_BIAS = False)
     w_hr: object = None   # P, H         LSTM projection (proj_size > 0) or None
     nonlinearity: str = "tanh"  # RNN only

@@ -10,11 +10,11 @@
 
 Shapes: B batch, H hidden, P = proj_size or H.  gates (B,4H), c (B,H), h (B,P),
 W_hh (4H,P), W_hr (P,H).
-Backward, with dh, dc the gradients reaching h', c':
+Backward, with dh', dc' the gradients reaching h', c' (from above and from step t+1):
 
-    dm = dh (or dh W_hr, and dW_hr += dh^T m)
-    do = dm * tanh(c');   dc = dc + dm * o * (1 - tanh(c')^2)
-    di = dc * g;  df = dc * c;  dg = dc * i;  dc_prev = dc * f
+    dm = dh' (or dh' W_hr, and dW_hr += dh'^T m)
+    do = dm * tanh(c');   dc = dc' + dm * o * (1 - tanh(c')^2)     the total on c'
+    di = dc * g;  df = dc * c_prev;  dg = dc * i;  dc_prev = dc * f
     d(pre-activation) = di*i(1-i), df*f(1-f), dg*(1-g^2), do*o(1-o)
     dh_prev = d(pre-activation) W_hh
 """
@@ -38,18 +38,18 @@ def forward(gx, state, w):
     """gx (B,4H) = x W_ih^T + b_ih + b_hh; state = (h, c) -> (h', c'), cache."""
     h_prev, c_prev = state
     H = c_prev.shape[1]
-    z = h_prev @ w.w_hh.T                       # B,4H
-    z += gx
-    sigmoid(z[:, :2 * H], out=z[:, :2 * H])     # i, f
-    tanh(z[:, 2 * H:3 * H], out=z[:, 2 * H:3 * H])  # g
-    sigmoid(z[:, 3 * H:], out=z[:, 3 * H:])     # o
-    i, f, g, o = z[:, :H], z[:, H:2 * H], z[:, 2 * H:3 * H], z[:, 3 * H:]
+    gates = h_prev @ w.w_hh.T                   # B,4H pre-activations
+    gates += gx
+    sigmoid(gates[:, :2 * H], out=gates[:, :2 * H])          # i, f (in place)
+    tanh(gates[:, 2 * H:3 * H], out=gates[:, 2 * H:3 * H])   # g
+    sigmoid(gates[:, 3 * H:], out=gates[:, 3 * H:])          # o
+    i, f, g, o = (gates[:, k * H:(k + 1) * H] for k in range(4))  # B,H each
     c = f * c_prev                              # B,H
     c += i * g
     tanh_c = tanh(c)                            # B,H
     m = o * tanh_c                              # B,H
     h = m if w.w_hr is None else m @ w.w_hr.T   # B,P
-    return (h, c), Cache(z, c_prev, tanh_c, m)
+    return (h, c), Cache(gates, c_prev, tanh_c, m)
 
 
 def backward(dstate, cache, w):
@@ -57,15 +57,15 @@ def backward(dstate, cache, w):
     xp = namespace_of(cache.gates)
     dh, dc_next = dstate
     H = cache.c_prev.shape[1]
-    z = cache.gates
-    i, f, g, o = z[:, :H], z[:, H:2 * H], z[:, 2 * H:3 * H], z[:, 3 * H:]
+    a = cache.gates                                       # B,4H activated i, f, g, o
+    i, f, g, o = (a[:, k * H:(k + 1) * H] for k in range(4))  # B,H each
     dw = {}
     if w.w_hr is None:
         dm = dh                                           # B,H
     else:
         dm = dh @ w.w_hr                                  # B,H
         dw["w_hr"] = dh.T @ cache.m                       # P,H
-    dz = xp.empty_like(z)                                 # B,4H
+    dz = xp.empty_like(a)                                 # B,4H
     di, df, dg, do = dz[:, :H], dz[:, H:2 * H], dz[:, 2 * H:3 * H], dz[:, 3 * H:]
     xp.multiply(dm, cache.tanh_c, out=do)                 # do = dm * tanh(c')
     dc = cache.tanh_c * cache.tanh_c                      # B,H
@@ -78,7 +78,7 @@ def backward(dstate, cache, w):
     xp.multiply(dc, i, out=dg)
     dc_prev = dc * f                                      # B,H
     # through the nonlinearities: sigma' = s(1-s), tanh' = 1 - t^2
-    dz[:, :2 * H] *= z[:, :2 * H] * (1 - z[:, :2 * H])
+    dz[:, :2 * H] *= a[:, :2 * H] * (1 - a[:, :2 * H])
     dz[:, 3 * H:] *= o * (1 - o)
     dg *= 1 - g * g
     dh_prev = dz @ w.w_hh                                 # B,P

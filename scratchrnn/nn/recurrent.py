@@ -149,9 +149,10 @@ class RNNBase(Module):
         """Backpropagate through time; ACCUMULATE parameter gradients into ``grads``.
 
         grad_output: shaped like forward's output. grad_hx: gradient on h_n (LSTM:
-        (dh_n, dc_n)), None means zero. truncate=k: truncated BPTT, the gradient flows
-        back through at most the last k steps (torch equivalent: run x[:T-k], detach the
-        state, run x[T-k:]); unidirectional layers only.
+        (dh_n, dc_n)), None means zero. truncate=k: truncated BPTT, the state is detached
+        once, at step T-k: no gradient flows from steps >= T-k back into steps < T-k
+        (torch equivalent: run x[:T-k], detach the state, run x[T-k:]); unidirectional
+        layers only. With a gradient on the last output only, backprop covers k steps.
         Returns (grad_input, grad_hx) shaped like (input, hx): grad_hx is dh_0, or
         (dh_0, dc_0) for LSTM (the gradient on the zero state when hx was None).
         """
@@ -181,7 +182,7 @@ class RNNBase(Module):
                     self.cell, dout[:, :, d * P:(d + 1) * P], tuple(s[idx] for s in dstates),
                     cache.directions[layer][d], self._direction(self._params, sfx),
                     self._direction(self._grads, sfx), self.nonlinearity, truncate)
-                dinp = dx if dinp is None else dinp + dx       # T,B,in
+                dinp = dx if dinp is None else dinp + dx       # T,B,I (layer 0) or T,B,D*P
                 for k, s in enumerate(ds0):
                     dstate0[k][idx] = s
             dout = dinp
@@ -266,9 +267,13 @@ class RNNBase(Module):
         return int(truncate)
 
     def extra_repr(self) -> str:
+        extras = {"nonlinearity": self.nonlinearity if self.mode == "RNN" else "tanh",
+                  "bias": self.bias, "dropout": self.dropout, "proj_size": self.proj_size}
+        defaults = {"nonlinearity": "tanh", "bias": True, "dropout": 0.0, "proj_size": 0}
+        shown = "".join(f", {k}={v!r}" for k, v in extras.items() if v != defaults[k])
         return (f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, "
-                f"batch_first={self.batch_first}, bidirectional={self.bidirectional}, "
-                f"dtype={self.dtype.name}")
+                f"batch_first={self.batch_first}, bidirectional={self.bidirectional}"
+                f"{shown}, dtype={self.dtype.name}")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.extra_repr()})"
@@ -299,6 +304,15 @@ def _check_args(mode, input_size, hidden_size, num_layers, dropout, proj_size, n
         raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'.")
 
 
+def _no_option(mode, kw, *names):
+    """torch's layers take no such argument either: say so instead of a confusing TypeError."""
+    for name in names:
+        if name in kw:
+            raise TypeError(f"{mode} takes no '{name}' argument (only "
+                            f"{'RNN' if name == 'nonlinearity' else 'LSTM'} has one), got "
+                            f"{name}={kw[name]!r}")
+
+
 class RNN(RNNBase):
     """Elman RNN, h_t = act(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh). See cells/rnn.py."""
 
@@ -306,6 +320,7 @@ class RNN(RNNBase):
 
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
                  batch_first=False, dropout=0.0, bidirectional=False, **kw):
+        _no_option("RNN", kw, "proj_size")
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
                          bidirectional, 0, nonlinearity, **kw)
 
@@ -317,6 +332,7 @@ class LSTM(RNNBase):
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
                  dropout=0.0, bidirectional=False, proj_size=0, **kw):
+        _no_option("LSTM", kw, "nonlinearity")
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
                          bidirectional, proj_size, "tanh", **kw)
 
@@ -328,5 +344,6 @@ class GRU(RNNBase):
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
                  dropout=0.0, bidirectional=False, **kw):
+        _no_option("GRU", kw, "nonlinearity", "proj_size")
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
                          bidirectional, 0, "tanh", **kw)

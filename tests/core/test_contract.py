@@ -100,3 +100,45 @@ def test_float32_is_the_default_dtype():
     out, hn = layer.forward(rng.normal(size=(4, 2, 2)))
     assert out.dtype == hn.dtype == np.float32
     assert all(v.dtype == np.float32 for v in layer.params.values())
+
+
+@pytest.mark.parametrize("mode", ["RNN", "LSTM", "GRU"])
+def test_editing_input_or_output_after_forward_does_not_change_gradients(mode):
+    """torch refuses in-place edits of saved tensors; here the layer keeps its own copies."""
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(5, 3, 2))
+    g = rng.normal(size=(5, 3, 4))
+    results = []
+    for edit in (False, True):
+        layer = getattr(snn, mode)(2, 4, dtype="float64", seed=0)
+        xin = x.copy()
+        out, _ = layer.forward(xin)
+        if edit:
+            out[...] = 0.0
+            xin[...] = 0.0
+        dx, _ = layer.backward(g)
+        results.append((dx, {k: v.copy() for k, v in layer.grads.items()}))
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    for k in results[0][1]:
+        np.testing.assert_array_equal(results[0][1][k], results[1][1][k])
+
+
+@pytest.mark.parametrize("cls, option", [(snn.LSTM, "nonlinearity"), (snn.GRU, "nonlinearity"),
+                                         (snn.GRU, "proj_size"), (snn.RNN, "proj_size")])
+def test_options_other_layers_do_not_have(cls, option):
+    with pytest.raises(TypeError, match=f"takes no '{option}' argument"):
+        cls(2, 4, **{option: 1})
+
+
+def test_repr_shows_non_default_options():
+    r = repr(snn.LSTM(2, 4, num_layers=2, dropout=0.5, proj_size=2, dtype="float64"))
+    assert "proj_size=2" in r and "dropout=0.5" in r and "float64" in r
+
+
+def test_model_backward_truncates_like_its_layer():
+    rng = np.random.default_rng(5)
+    model = GRUModel(1, 4, 1, dtype="float64", seed=0)
+    x, g = rng.normal(size=(3, 12, 1)), rng.normal(size=(3, 1))
+    model.forward(x)
+    dx = model.backward(g, truncate=4)
+    assert np.all(dx[:, :8] == 0) and np.any(dx[:, 8:] != 0)

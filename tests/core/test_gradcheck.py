@@ -52,3 +52,9 @@ def test_gradcheck_catches_a_broken_backward(monkeypatch):
 def test_gradcheck_needs_float64():
     with pytest.raises(ValueError, match="float64"):
         gradcheck(snn.GRU(2, 3), np.zeros((2, 1, 2)))
+
+
+def test_gradcheck_restores_training_mode():
+    layer = snn.GRU(2, 3, num_layers=2, dropout=0.3, dtype="float64", seed=0)
+    gradcheck(layer, np.random.default_rng(0).normal(size=(3, 2, 2)), max_entries=3)
+    assert layer.training
