@@ -1,0 +1,229 @@
+"""The `scratchrnn` command.
+
+    scratchrnn run                 the slides' practical part on the embedded ECG -> runs/<time>/
+    scratchrnn run --quick         the same in under a minute (smaller)
+    scratchrnn run --data rec.csv --time-column t --column ecg
+    scratchrnn gradcheck           finite differences vs backward for the three cells
+    scratchrnn bench               the benchmarks (from a source checkout)
+
+Bad input (missing file, unknown column or model, window longer than the series, text
+where numbers are expected) ends with one line on stderr and exit code 2. torch is only
+imported when a torch run starts (and the torch side is skipped if it is not installed).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import importlib
+import os
+import shlex
+import sys
+from pathlib import Path
+
+from .report.spec import DEFAULT_LR, DEFAULT_MAX_WINDOWS, QUICK, build_spec, convert
+
+RUN_HELP = """Run the slides' practical part: load and clean the signal, cut windows, split,
+train RNN, LSTM and GRU for every hidden size (scratch and torch side by side, from the same
+initial weights), select by validation loss, evaluate on the test part against baselines,
+and write report.md, results.json, figures/ and models/ to --out (default runs/<timestamp>/).
+Values come from: defaults < --quick < --config FILE.toml < the flags given."""
+
+
+class UsageError(Exception):
+    """A bad command line; main() prints one line and returns 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _conv(key):
+    def parse(text):
+        try:
+            return convert(key, text)
+        except ValueError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+    return parse
+
+
+def add_run_options(p: argparse.ArgumentParser) -> None:
+    a = p.add_argument
+    d = p.add_argument_group("data")
+    d.add_argument("--data", metavar="FILE", help="a CSV/TSV/.txt/.npy/.parquet recording "
+                   "(default: the embedded ECG; the MIT-BIH excerpt with --task classify)")
+    d.add_argument("--dataset", choices=["ecg", "mitdb"], help="embedded recording to use "
+                   "when --data is not given")
+    d.add_argument("--column", metavar="NAME", help="signal column, by name or position "
+                   "(default: the last numeric column that is not the time column)")
+    d.add_argument("--time-column", metavar="NAME", help="column of times in seconds or "
+                   "datetimes; the sampling rate is inferred from it")
+    d.add_argument("--label-column", metavar="NAME", help="per-sample labels (0 normal, else "
+                   "anomalous) for --task classify with --data")
+    d.add_argument("--fs", type=float, metavar="HZ", help="sampling rate (default: inferred "
+                   "from --time-column, else 1 sample per time unit)")
+    d.add_argument("--max-samples", type=_conv("max_samples"), metavar="N", help="use the "
+                   "first N samples of the recording only (default: all)")
+    d.add_argument("--max-windows", type=_conv("max_windows"), metavar="N", help="with the "
+                   "automatic stride, windows start every k samples, the smallest k giving at "
+                   f"most N windows (default {DEFAULT_MAX_WINDOWS}, so the default sweep takes "
+                   "minutes on 2 cores; 0 = every window)")
+    d.add_argument("--filter", type=_conv("filter"), metavar="SPEC", help="zero-phase "
+                   "Butterworth: lowpass:40, highpass:0.5, bandpass:0.5-40 or none (default: "
+                   "bandpass:0.5-40 for the embedded ECG, none otherwise)")
+    d.add_argument("--clean", type=_conv("clean"), metavar="STEPS", help="cleaning steps in "
+                   "order, comma separated: interpolate, hampel, zscore, median, "
+                   "moving_average (default: interpolate)")
+    d.add_argument("--window", type=_conv("window"), metavar="N", help="samples per input "
+                   "window (default 50, as on the slides)")
+    d.add_argument("--stride", type=_conv("stride"), metavar="N", help="step in samples "
+                   "between window starts (default: automatic, see --max-windows)")
+    d.add_argument("--split", choices=["chronological", "random"], help="chronological "
+                   "(default: train | gap | val | gap | test, no shared sample) or random "
+                   "(the slides' shuffled 70/15/15, which leaks)")
+    d.add_argument("--task", choices=["forecast", "classify"], help="forecast the next "
+                   "sample (default) or classify windows normal/anomalous")
+    m = p.add_argument_group("models and training")
+    m.add_argument("--models", type=_conv("models"), metavar="LIST",
+                   help="comma separated: rnn,lstm,gru (default: all three)")
+    m.add_argument("--hidden", type=_conv("hidden"), metavar="LIST",
+                   help="hidden sizes to sweep (default 16,32,64,128)")
+    m.add_argument("--impl", type=_conv("impl"), metavar="WHICH", help="scratch, torch or "
+                   "both (default both; torch is skipped with a note if not installed)")
+    m.add_argument("--epochs", type=_conv("epochs"), metavar="N", help="default 100")
+    m.add_argument("--lr", type=float, metavar="LR", help=f"learning rate (default "
+                   f"{DEFAULT_LR:g}; the slides' 0.001 barely trains in 100 full-batch steps)")
+    m.add_argument("--optimizer", choices=["adam", "adamw", "sgd"], help="default adam")
+    m.add_argument("--batch-size", type=_conv("batch_size"), metavar="N", help="mini-batches "
+                   "of N windows, reshuffled every epoch (default: full batch, as the slides)")
+    m.add_argument("--clip-norm", type=float, metavar="X", help="clip the gradients' global "
+                   "2-norm to X (default: no clipping)")
+    m.add_argument("--clip-value", type=float, metavar="X", help="clip every gradient entry "
+                   "to [-X, X] (default: no clipping)")
+    m.add_argument("--patience", type=_conv("patience"), metavar="N", help="early stopping "
+                   "after N epochs without a better validation loss (default: off)")
+    m.add_argument("--init", choices=["default", "xavier_uniform", "xavier_normal",
+                                      "orthogonal"], help="weight init (default: torch's)")
+    m.add_argument("--dtype", choices=["float32", "float64"], help="default float32")
+    m.add_argument("--backend", choices=["numpy", "cupy"], help="array library of the "
+                   "scratch models (default numpy; cupy needs a GPU)")
+    m.add_argument("--seed", type=int, help="initial weights and batch order (default 0)")
+    o = p.add_argument_group("run")
+    o.add_argument("--threads", type=_conv("threads"), metavar="N", help="threads of NumPy's "
+                   "BLAS and of torch (default 1: these matrices are small, and more threads "
+                   "than free cores slow training down many times on a busy machine)")
+    o.add_argument("--quick", action="store_const", const=True, help="a small preset that "
+                   f"finishes in under a minute: {QUICK}")
+    o.add_argument("--quiet", action="store_const", const=True,
+                   help="no progress bars and no per-run lines")
+    o.add_argument("--out", metavar="DIR", help="output folder (default runs/<timestamp>)")
+    o.add_argument("--config", metavar="FILE", help="options from a TOML file (keys as the "
+                   "flags, e.g. epochs = 50, hidden = [16, 32]; see scratchrnn.toml.example)")
+    a("--debug", action="store_true", help=argparse.SUPPRESS)
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="scratchrnn", description="RNN, LSTM and GRU from scratch in NumPy, "
+                    "side by side with torch, on biomedical signals.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    run = sub.add_parser("run", help="the slides' practical part, as one command",
+                         description=RUN_HELP)
+    add_run_options(run)
+    grad = sub.add_parser("gradcheck", help="check backward against finite differences",
+                          description="Finite differences vs backward for RNN, LSTM, GRU.")
+    grad.add_argument("--models", type=_conv("models"), default=("rnn", "lstm", "gru"),
+                      metavar="LIST", help="comma separated: rnn,lstm,gru")
+    grad.add_argument("--seed", type=int, default=0)
+    bench = sub.add_parser("bench", help="speed benchmarks (benchmarks/run.py)",
+                           description="Passes every argument to benchmarks.run.main "
+                           "(run from a source checkout; see benchmarks/run.py --help).")
+    bench.add_argument("args", nargs="*", help="arguments of benchmarks/run.py")
+    return parser
+
+
+def main(argv=None) -> int:
+    """Entry point of the `scratchrnn` console script; returns the exit code."""
+    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["bench"] and not {"-h", "--help"} & set(argv[1:2]):
+        return cmd_bench(argv[1:])       # every argument belongs to benchmarks.run
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as err:
+        return fail(str(err))
+    except SystemExit as exit_:          # --help
+        return int(exit_.code or 0)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    handlers = {"run": cmd_run, "gradcheck": cmd_gradcheck}
+    try:
+        return handlers[args.command](args, argv)
+    except KeyboardInterrupt:
+        return fail("interrupted", code=130)
+    except BrokenPipeError:              # `scratchrnn ... | head`: the reader left
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def fail(message: str, code: int = 2) -> int:
+    print(f"scratchrnn: {message}" if code == 130 else f"scratchrnn: error: {message}",
+          file=sys.stderr)
+    return code
+
+
+def cmd_run(args, argv) -> int:
+    from .backend import get_xp
+    from .report import experiment
+
+    values = {k: v for k, v in vars(args).items() if k not in ("command", "config", "debug")}
+    try:
+        spec = build_spec(values, args.config)
+        get_xp(spec.backend)
+        prepared = experiment.load_and_prepare(spec)
+    except (ValueError, OSError) as err:
+        if args.debug:
+            raise
+        return fail(str(err).splitlines()[0] if str(err) else type(err).__name__)
+    out = Path(spec.out or Path("runs") / _dt.datetime.now().strftime("%Y-%m-%d_%H-%M-%S"))
+    command = "scratchrnn " + " ".join(shlex.quote(a) for a in argv)
+    return experiment.run_experiment(spec, out, command, prepared=prepared)
+
+
+def cmd_gradcheck(args, argv) -> int:
+    import numpy as np
+
+    from . import nn
+    from .gradcheck import gradcheck
+
+    layers = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+    x = np.random.default_rng(args.seed).normal(size=(5, 2, 3))       # T,B,I
+    ok = True
+    for name in args.models:
+        report = gradcheck(layers[name](3, 4, dtype="float64", seed=args.seed), x)
+        print(f"{name.upper()} (I=3, H=4, T=5, B=2) {report}\n")
+        ok = ok and report.ok
+    return 0 if ok else 1
+
+
+def cmd_bench(argv) -> int:
+    try:
+        bench = _import_benchmarks()
+    except ImportError as err:
+        return fail(f"the benchmarks are not available ({err}); run `scratchrnn bench` from "
+                    "a source checkout of scratchrnn, where benchmarks/run.py lives", code=1)
+    return int(bench.main(list(argv)) or 0)
+
+
+def _import_benchmarks():
+    try:
+        return importlib.import_module("benchmarks.run")
+    except ImportError:
+        if not (Path.cwd() / "benchmarks" / "run.py").exists():
+            raise
+        sys.path.insert(0, os.getcwd())
+        return importlib.import_module("benchmarks.run")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

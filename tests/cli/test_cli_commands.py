@@ -1,0 +1,51 @@
+"""--help, `python -m scratchrnn`, gradcheck and the bench hook."""
+import subprocess
+import sys
+import types
+
+from scratchrnn import cli
+from scratchrnn.cli import main
+
+RUN_OPTIONS = ["--data", "--column", "--time-column", "--fs", "--models", "--hidden",
+               "--epochs", "--window", "--split", "--impl", "--backend", "--seed", "--quick",
+               "--quiet", "--out", "--config", "--max-samples", "--task", "--lr",
+               "--batch-size", "--clip-norm", "--clip-value", "--patience", "--filter"]
+
+
+def test_help(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert all(cmd in out for cmd in ("run", "gradcheck", "bench"))
+    assert main(["run", "--help"]) == 0
+    out = capsys.readouterr().out
+    missing = [opt for opt in RUN_OPTIONS if opt not in out]
+    assert not missing
+    assert main([]) == 0 and "usage" in capsys.readouterr().out
+
+
+def test_python_dash_m():
+    proc = subprocess.run([sys.executable, "-m", "scratchrnn", "--help"], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0 and "gradcheck" in proc.stdout
+
+
+def test_gradcheck(capsys):
+    assert main(["gradcheck"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("passed") == 3 and "LSTM" in out
+
+
+def test_bench_without_benchmarks(capsys, monkeypatch):
+    def missing():
+        raise ImportError("No module named 'benchmarks'")
+    monkeypatch.setattr(cli, "_import_benchmarks", missing)
+    assert main(["bench"]) == 1
+    assert "benchmarks are not available" in capsys.readouterr().err
+
+
+def test_bench_passes_its_arguments(monkeypatch):
+    seen = []
+    fake = types.SimpleNamespace(main=lambda argv: seen.append(argv) or 0)
+    monkeypatch.setattr(cli, "_import_benchmarks", lambda: fake)
+    assert main(["bench", "--quick", "--sizes", "16"]) == 0
+    assert seen == [["--quick", "--sizes", "16"]]
