@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import importlib
 import os
 import shlex
+import subprocess
 import sys
 from pathlib import Path
 
@@ -207,22 +207,24 @@ def cmd_gradcheck(args, argv) -> int:
 
 
 def cmd_bench(argv) -> int:
-    try:
-        bench = _import_benchmarks()
-    except ImportError as err:
-        return fail(f"the benchmarks are not available ({err}); run `scratchrnn bench` from "
-                    "a source checkout of scratchrnn, where benchmarks/run.py lives", code=1)
-    return int(bench.main(list(argv)) or 0)
+    """Run `python -m benchmarks ARGS` in a fresh process of the source checkout.
+
+    A fresh process, because the benchmark sets OPENBLAS_THREAD_TIMEOUT before NumPy loads
+    (see benchmarks/__init__.py), which this process can no longer do.
+    """
+    root = _benchmarks_root()
+    if root is not None:
+        return subprocess.run([sys.executable, "-m", "benchmarks", *argv], cwd=root).returncode
+    return fail("the benchmarks are not available; run `scratchrnn bench` from a source "
+                "checkout of scratchrnn, where benchmarks/run.py lives", code=1)
 
 
-def _import_benchmarks():
-    try:
-        return importlib.import_module("benchmarks.run")
-    except ImportError:
-        if not (Path.cwd() / "benchmarks" / "run.py").exists():
-            raise
-        sys.path.insert(0, os.getcwd())
-        return importlib.import_module("benchmarks.run")
+def _benchmarks_root():
+    """The source checkout holding benchmarks/ (next to this package, or the cwd)."""
+    for root in (Path(__file__).resolve().parents[1], Path.cwd()):
+        if (root / "benchmarks" / "run.py").exists():
+            return root
+    return None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,7 +21,8 @@ import numpy as np
 _num_threads = None
 _pool = None
 _controller = None
-BLOCK_ELEMENTS = 32768  # elements of one step's gate array per block (128 KiB in float32)
+MIN_ROWS = 64  # below this a block is mostly Python overhead: never cut smaller
+BLOCK_ELEMENTS = 131072  # elements of one step's gate array per block (512 KiB in float32)
 
 
 def get_num_threads() -> int:
@@ -43,13 +44,20 @@ def set_num_threads(n: int) -> None:
 
 
 def row_blocks(batch: int, width: int, xp) -> list:
-    """Cut range(batch) into slices of about BLOCK_ELEMENTS / width rows (one for CuPy)."""
+    """Cut range(batch) into slices of about BLOCK_ELEMENTS / width rows (one for CuPy).
+
+    width is one row's gate elements (K*H). A batch that fits one block stays whole: at
+    small sizes a second thread costs more (GIL, Python per call) than it brings.
+    """
     if xp is not np:
         return [slice(0, batch)]
-    rows = max(16, BLOCK_ELEMENTS // max(width, 1))
-    n = max(1, -(-batch // rows), min(get_num_threads(), batch))
-    bounds = np.linspace(0, batch, n + 1).round().astype(int)
-    return [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])]
+    rows = max(MIN_ROWS, BLOCK_ELEMENTS // max(width, 1))
+    n = -(-batch // rows)
+    if n > 1:  # a multiple of the threads, so none of them idles at the end
+        threads = get_num_threads()
+        n = min(-(-n // threads) * threads, batch)
+    edges = np.linspace(0, batch, n + 1).round().astype(int)
+    return [slice(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]
 
 
 def map_blocks(fn, blocks: list) -> list:

@@ -10,7 +10,7 @@ Note: torch (and cuDNN) apply the reset gate AFTER the recurrent matmul,
 ``W_hn (r * h)``. The two are different models; this file follows torch, so b_hn
 cannot be folded into the input projection (FOLD_HH_BIAS = False).
 
-Shapes: B batch, H hidden.  gx, gh (B,3H), W_hh (3H,H).
+Shapes: B batch, H hidden.  gx, gh (3,B,H), W_hh (3H,H) viewed as (3,H,H).
 Backward, with dh the gradient reaching h':
 
     dn = dh * (1 - z);  dz = dh * (h - n);  dh_prev = dh * z
@@ -30,41 +30,36 @@ FOLD_HH_BIAS = False
 
 
 class Cache(NamedTuple):
-    gates: object   # B,3H  activated r, z, n
-    gh_n: object    # B,H   W_hn h + b_hn
+    gates: object   # 3,B,H  activated r, z, n
+    gh_n: object    # B,H    W_hn h + b_hn
     h_prev: object  # B,H
 
 
 def forward(gx, state, w):
-    """gx (B,3H) = x W_ih^T + b_ih; state = (h,) -> (h',), cache."""
+    """gx (3,B,H) = x W_ih^T + b_ih; state = (h,) -> (h',), cache."""
     (h_prev,) = state
-    H = h_prev.shape[1]
-    gh = h_prev @ w.w_hh.T                                  # B,3H
+    gh = h_prev @ w.w_hh.transpose(0, 2, 1)                 # 3,B,H one product a gate
     if w.b_hh is not None:
         gh += w.b_hh
-    a = gx + gh                                             # B,3H (only r, z are used)
-    sigmoid(a[:, :2 * H], out=a[:, :2 * H])                 # r, z
-    r, z = a[:, :H], a[:, H:2 * H]
-    n = a[:, 2 * H:]
-    gh_n = gh[:, 2 * H:]
-    namespace_of(gx).multiply(r, gh_n, out=n)               # r * (W_hn h + b_hn)
-    n += gx[:, 2 * H:]
+    a = gx + gh                                             # 3,B,H (only r, z are used)
+    r, z, n = a                                             # B,H views
+    sigmoid(a[:2], out=a[:2])                               # r, z
+    namespace_of(gx).multiply(r, gh[2], out=n)              # r * (W_hn h + b_hn)
+    n += gx[2]
     tanh(n, out=n)                                          # n
     h = h_prev - n                                          # B,H
     h *= z
     h += n                                                  # h' = n + z (h - n)
-    return (h,), Cache(a, gh_n, h_prev)
+    return (h,), Cache(a, gh[2], h_prev)
 
 
 def backward(dstate, cache, w):
     """dstate = (dh',) -> d(input pre-act), d(recurrent pre-act), (dh,), {}."""
     xp = namespace_of(cache.gates)
     (dh,) = dstate
-    H = dh.shape[1]
-    a = cache.gates
-    r, z, n = a[:, :H], a[:, H:2 * H], a[:, 2 * H:]
-    dgx = xp.empty_like(a)                                  # B,3H
-    da_r, da_z, da_n = dgx[:, :H], dgx[:, H:2 * H], dgx[:, 2 * H:]
+    r, z, n = cache.gates                                   # B,H each
+    dgx = xp.empty_like(cache.gates)                        # 3,B,H
+    da_r, da_z, da_n = dgx
     xp.subtract(cache.h_prev, n, out=da_z)
     da_z *= dh                                              # dz = dh (h - n)
     da_z *= z * (1 - z)
@@ -73,8 +68,8 @@ def backward(dstate, cache, w):
     da_n *= 1 - n * n
     xp.multiply(da_n, cache.gh_n, out=da_r)                 # dr = da_n (W_hn h + b_hn)
     da_r *= r * (1 - r)
-    dgh = dgx.copy()                                        # B,3H
-    dgh[:, 2 * H:] *= r
+    dgh = dgx.copy()                                        # 3,B,H
+    dgh[2] *= r
     dh_prev = dh * z                                        # B,H
-    dh_prev += dgh @ w.w_hh
+    dh_prev += (dgh @ w.w_hh).sum(axis=0)                   # sum over the 3 gates
     return dgx, dgh, (dh_prev,), {}

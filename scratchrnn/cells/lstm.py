@@ -8,8 +8,8 @@
     m  = o * tanh(c')
     h' = m              or, with proj_size = P > 0,   h' = m W_hr^T
 
-Shapes: B batch, H hidden, P = proj_size or H.  gates (B,4H), c (B,H), h (B,P),
-W_hh (4H,P), W_hr (P,H).
+Shapes: B batch, H hidden, P = proj_size or H.  gates (4,B,H), c (B,H), h (B,P),
+W_hh (4H,P) viewed as (4,H,P), W_hr (P,H).
 Backward, with dh', dc' the gradients reaching h', c' (from above and from step t+1):
 
     dm = dh' (or dh' W_hr, and dW_hr += dh'^T m)
@@ -28,24 +28,23 @@ FOLD_HH_BIAS = True
 
 
 class Cache(NamedTuple):
-    gates: object   # B,4H  activated i, f, g, o
+    gates: object   # 4,B,H  activated i, f, g, o
     c_prev: object  # B,H
-    tanh_c: object  # B,H   tanh(c')
-    m: object       # B,H   o * tanh(c'), the input of the projection (or h')
+    tanh_c: object  # B,H    tanh(c')
+    m: object       # B,H    o * tanh(c'), the input of the projection (or h')
 
 
 def forward(gx, state, w):
-    """gx (B,4H) = x W_ih^T + b_ih + b_hh; state = (h, c) -> (h', c'), cache."""
+    """gx (4,B,H) = x W_ih^T + b_ih + b_hh; state = (h, c) -> (h', c'), cache."""
     h_prev, c_prev = state
-    H = c_prev.shape[1]
-    gates = h_prev @ w.w_hh.T                   # B,4H pre-activations
+    gates = h_prev @ w.w_hh.transpose(0, 2, 1)  # 4,B,H pre-activations, one product a gate
     gates += gx
-    sigmoid(gates[:, :2 * H], out=gates[:, :2 * H])          # i, f (in place)
-    tanh(gates[:, 2 * H:3 * H], out=gates[:, 2 * H:3 * H])   # g
-    sigmoid(gates[:, 3 * H:], out=gates[:, 3 * H:])          # o
-    i, f, g, o = (gates[:, k * H:(k + 1) * H] for k in range(4))  # B,H each
+    i, f, g, o = gates                          # B,H views
+    sigmoid(gates[:2], out=gates[:2])           # i, f (in place)
+    tanh(g, out=g)                              # g
+    sigmoid(o, out=o)                           # o
     c = f * c_prev                              # B,H
-    c += i * g
+    c += i * g                                  # c' = f c + i g
     tanh_c = tanh(c)                            # B,H
     m = o * tanh_c                              # B,H
     h = m if w.w_hr is None else m @ w.w_hr.T   # B,P
@@ -56,17 +55,15 @@ def backward(dstate, cache, w):
     """dstate = (dh', dc') -> dz (input), dz (recurrent), (dh, dc), {'w_hr': dW_hr}."""
     xp = namespace_of(cache.gates)
     dh, dc_next = dstate
-    H = cache.c_prev.shape[1]
-    a = cache.gates                                       # B,4H activated i, f, g, o
-    i, f, g, o = (a[:, k * H:(k + 1) * H] for k in range(4))  # B,H each
+    i, f, g, o = cache.gates                              # B,H each, activated
     dw = {}
     if w.w_hr is None:
         dm = dh                                           # B,H
     else:
         dm = dh @ w.w_hr                                  # B,H
         dw["w_hr"] = dh.T @ cache.m                       # P,H
-    dz = xp.empty_like(a)                                 # B,4H
-    di, df, dg, do = dz[:, :H], dz[:, H:2 * H], dz[:, 2 * H:3 * H], dz[:, 3 * H:]
+    dz = xp.empty_like(cache.gates)                       # 4,B,H
+    di, df, dg, do = dz
     xp.multiply(dm, cache.tanh_c, out=do)                 # do = dm * tanh(c')
     dc = cache.tanh_c * cache.tanh_c                      # B,H
     xp.subtract(1, dc, out=dc)
@@ -78,8 +75,8 @@ def backward(dstate, cache, w):
     xp.multiply(dc, i, out=dg)
     dc_prev = dc * f                                      # B,H
     # through the nonlinearities: sigma' = s(1-s), tanh' = 1 - t^2
-    dz[:, :2 * H] *= a[:, :2 * H] * (1 - a[:, :2 * H])
-    dz[:, 3 * H:] *= o * (1 - o)
+    dz[:2] *= cache.gates[:2] * (1 - cache.gates[:2])     # i, f
+    do *= o * (1 - o)
     dg *= 1 - g * g
-    dh_prev = dz @ w.w_hh                                 # B,P
+    dh_prev = (dz @ w.w_hh).sum(axis=0)                   # B,P  sum over the 4 gates
     return dz, dz, (dh_prev, dc_prev), dw

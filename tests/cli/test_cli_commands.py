@@ -36,16 +36,16 @@ def test_gradcheck(capsys):
 
 
 def test_bench_without_benchmarks(capsys, monkeypatch):
-    def missing():
-        raise ImportError("No module named 'benchmarks'")
-    monkeypatch.setattr(cli, "_import_benchmarks", missing)
+    monkeypatch.setattr(cli, "_benchmarks_root", lambda: None)
     assert main(["bench"]) == 1
     assert "benchmarks are not available" in capsys.readouterr().err
 
 
-def test_bench_passes_its_arguments(monkeypatch):
+def test_bench_passes_its_arguments_to_a_fresh_process(monkeypatch, tmp_path):
     seen = []
-    fake = types.SimpleNamespace(main=lambda argv: seen.append(argv) or 0)
-    monkeypatch.setattr(cli, "_import_benchmarks", lambda: fake)
-    assert main(["bench", "--quick", "--sizes", "16"]) == 0
-    assert seen == [["--quick", "--sizes", "16"]]
+    monkeypatch.setattr(cli, "_benchmarks_root", lambda: tmp_path)
+    monkeypatch.setattr(cli.subprocess, "run", lambda cmd, cwd: seen.append((cmd, cwd))
+                        or types.SimpleNamespace(returncode=0))
+    assert main(["bench", "--quick", "--models", "gru"]) == 0
+    (cmd, cwd), = seen
+    assert cmd[1:] == ["-m", "benchmarks", "--quick", "--models", "gru"] and cwd == tmp_path

@@ -11,15 +11,16 @@ import scratchrnn.parallel as parallel
 def tiny_blocks(monkeypatch):
     """Force many small blocks (and threads) even on a small batch."""
     monkeypatch.setattr(parallel, "BLOCK_ELEMENTS", 1)
+    monkeypatch.setattr(parallel, "MIN_ROWS", 8)
     monkeypatch.setattr(parallel, "_num_threads", 2)
     monkeypatch.setattr(parallel, "_pool", None)
 
 
 def test_row_blocks_cover_the_batch_once(tiny_blocks):
-    blocks = parallel.row_blocks(50, 12, np)
-    assert len(blocks) == 4  # 16 rows at least per block, >= 2 blocks for 2 threads
-    covered = np.concatenate([np.arange(50)[b] for b in blocks])
-    np.testing.assert_array_equal(covered, np.arange(50))
+    blocks = parallel.row_blocks(100, 12, np)
+    assert len(blocks) == 14  # 8 rows at least, 13 blocks rounded to a multiple of 2 threads
+    covered = np.concatenate([np.arange(100)[b] for b in blocks])
+    np.testing.assert_array_equal(covered, np.arange(100))
 
 
 @pytest.mark.parametrize("mode", ["RNN", "LSTM", "GRU"])
