@@ -22,6 +22,7 @@ _num_threads = None
 _pool = None
 _controller = None
 MIN_ROWS = 64  # below this a block is mostly Python overhead: never cut smaller
+PARALLEL_ELEMENTS = 65536  # a step's gates smaller than this: one block, no threads
 BLOCK_ELEMENTS = 131072  # elements of one step's gate array per block (512 KiB in float32)
 
 
@@ -46,16 +47,17 @@ def set_num_threads(n: int) -> None:
 def row_blocks(batch: int, width: int, xp) -> list:
     """Cut range(batch) into slices of about BLOCK_ELEMENTS / width rows (one for CuPy).
 
-    width is one row's gate elements (K*H). A batch that fits one block stays whole: at
-    small sizes a second thread costs more (GIL, Python per call) than it brings.
+    width is one row's gate elements (K*H). A small batch (fewer than PARALLEL_ELEMENTS
+    gate elements a step) stays one block: there a second thread costs more (GIL, Python
+    per call) than it brings.
     """
     if xp is not np:
         return [slice(0, batch)]
     rows = max(MIN_ROWS, BLOCK_ELEMENTS // max(width, 1))
     n = -(-batch // rows)
-    if n > 1:  # a multiple of the threads, so none of them idles at the end
-        threads = get_num_threads()
-        n = min(-(-n // threads) * threads, batch)
+    threads = get_num_threads()
+    if batch * width >= PARALLEL_ELEMENTS:  # worth threads: a multiple of them, none idles
+        n = min(-(-n // threads) * threads, max(1, batch // MIN_ROWS))
     edges = np.linspace(0, batch, n + 1).round().astype(int)
     return [slice(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]
 

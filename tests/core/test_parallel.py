@@ -12,13 +12,14 @@ def tiny_blocks(monkeypatch):
     """Force many small blocks (and threads) even on a small batch."""
     monkeypatch.setattr(parallel, "BLOCK_ELEMENTS", 1)
     monkeypatch.setattr(parallel, "MIN_ROWS", 8)
+    monkeypatch.setattr(parallel, "PARALLEL_ELEMENTS", 1)
     monkeypatch.setattr(parallel, "_num_threads", 2)
     monkeypatch.setattr(parallel, "_pool", None)
 
 
 def test_row_blocks_cover_the_batch_once(tiny_blocks):
     blocks = parallel.row_blocks(100, 12, np)
-    assert len(blocks) == 14  # 8 rows at least, 13 blocks rounded to a multiple of 2 threads
+    assert len(blocks) == 12  # 13 blocks of 8 rows rounded up to 14, capped at 100 // 8
     covered = np.concatenate([np.arange(100)[b] for b in blocks])
     np.testing.assert_array_equal(covered, np.arange(100))
 
@@ -53,6 +54,14 @@ def test_thread_count_does_not_change_results(monkeypatch):
         results.append((out, dx))
     np.testing.assert_array_equal(results[0][0], results[1][0])
     np.testing.assert_array_equal(results[0][1], results[1][1])
+
+
+def test_small_batches_stay_one_block_and_large_ones_feed_every_thread(monkeypatch):
+    monkeypatch.setattr(parallel, "_num_threads", 2)
+    assert len(parallel.row_blocks(700, 64, np)) == 1          # 44,800 gate elements a step
+    blocks = parallel.row_blocks(7000, 16, np)                 # 112,000: worth two threads
+    assert len(blocks) == 2 and blocks[-1].stop == 7000
+    assert len(parallel.row_blocks(7000, 512, np)) % 2 == 0    # many blocks, even count
 
 
 def test_set_num_threads_validates():
