@@ -20,7 +20,21 @@ def _check_optimizer(optimizer, who: str) -> None:
                         f"got {type(optimizer).__name__}")
 
 
-class StepLR:
+class _Scheduler:
+    """What both schedulers share: the last lr and a state_dict to resume from."""
+
+    def get_last_lr(self) -> list:
+        """[lr] (a list, as torch returns one lr per parameter group)."""
+        return list(self._last_lr)
+
+    def state_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        self.__dict__.update(state_dict)
+
+
+class StepLR(_Scheduler):
     """Multiply the learning rate by `gamma` every `step_size` calls of ``step()``.
 
     lr_epoch = lr_0 * gamma ** (epoch // step_size), computed as torch does: one
@@ -44,18 +58,8 @@ class StepLR:
             self.optimizer.lr = self.optimizer.lr * self.gamma     # lr = gamma lr
         self._last_lr = [self.optimizer.lr]
 
-    def get_last_lr(self) -> list:
-        """[lr] (a list, as torch returns one lr per parameter group)."""
-        return list(self._last_lr)
 
-    def state_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
-
-    def load_state_dict(self, state_dict: dict) -> None:
-        self.__dict__.update(state_dict)
-
-
-class ReduceLROnPlateau:
+class ReduceLROnPlateau(_Scheduler):
     """Multiply the lr by `factor` when a metric has not improved for `patience` epochs.
 
     'Improved' (mode='min', threshold_mode='rel'): metric < best * (1 - threshold);
@@ -112,12 +116,3 @@ class ReduceLROnPlateau:
                 self.optimizer.lr = new
             self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0
         self._last_lr = [self.optimizer.lr]
-
-    def get_last_lr(self) -> list:
-        return list(self._last_lr)
-
-    def state_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
-
-    def load_state_dict(self, state_dict: dict) -> None:
-        self.__dict__.update(state_dict)

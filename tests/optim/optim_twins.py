@@ -12,6 +12,7 @@ import reference
 from scratchrnn import optim
 from scratchrnn.losses import MSELoss
 from scratchrnn.nn import Linear, Module
+from twins import relative_error  # noqa: F401 (re-exported to the optim tests)
 
 RTOL = 1e-8  # the bound for float64 trajectories
 
@@ -65,14 +66,6 @@ TORCH_OPT = {"SGD": torch.optim.SGD, "Adam": torch.optim.Adam, "AdamW": torch.op
 
 # Clipping plan: step k uses CLIP_PLAN[k % 4]. The bounds are small enough that they bite.
 CLIP_PLAN = [("norm", 0.5, 2.0), ("norm", 0.05, float("inf")), ("value", 0.02, None), None]
-
-
-def relative_error(ours, theirs) -> float:
-    ours, theirs = np.asarray(ours, dtype=np.float64), np.asarray(theirs, dtype=np.float64)
-    assert ours.shape == theirs.shape, f"shape {ours.shape} != torch's {theirs.shape}"
-    scale = np.abs(theirs).max(initial=0.0)
-    diff = np.abs(ours - theirs).max(initial=0.0)
-    return diff if scale == 0 else diff / scale
 
 
 def compare_params(model, tmodel, where: str, rtol: float):
