@@ -70,22 +70,14 @@ def map_blocks(fn, blocks: list) -> list:
     global _pool
     if _pool is None or _pool._max_workers != workers:
         _pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scratchrnn")
-    with _blas_single_thread():
+    with blas_threads(1):  # one BLAS thread per worker: the workers are the parallelism
         return list(_pool.map(fn, blocks))
-
-
-def _blas_single_thread():
-    global _controller
-    if _controller is None:
-        from threadpoolctl import ThreadpoolController  # noqa: PLC0415 (after numpy loaded BLAS)
-        _controller = ThreadpoolController()
-    return _controller.limit(limits=1, user_api="blas")
 
 
 def blas_threads(n: int):
     """Context holding NumPy's BLAS to `n` threads (benchmarks: same count as torch)."""
     global _controller
-    if _controller is None:
+    if _controller is None:  # created late: it must see the BLAS NumPy has loaded
         from threadpoolctl import ThreadpoolController  # noqa: PLC0415
         _controller = ThreadpoolController()
     return _controller.limit(limits=n, user_api="blas")
