@@ -107,12 +107,11 @@ def machine(args) -> dict:
 def main(argv=None) -> int:
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
-    parallel.set_num_threads(args.threads)
     out = args.out or pathlib.Path("benchmarks/results") / \
         datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     out.mkdir(parents=True, exist_ok=True)
     rows, info = [], machine(args)
-    with parallel.blas_threads(args.threads):
+    with parallel.threads(args.threads):
         for case in cases_of(args):
             rows.append(measure(case, args))
             if not args.quiet:

@@ -132,13 +132,12 @@ def direction_backward(cell, dout, dstate_T, cache, p, grads, nonlinearity="tanh
                 dGH[:, t] = dgh
             dws.append(dw)
         dx[:, rows] = _input_grad(dGX, g["w_ih"])
-        return dstate, dws, _weight_grads(dGX, dGH, block)
+        return dstate, dws, _weight_grads(dGX, dGH, block, bias=p["b_ih"] is not None)
 
     results = map_blocks(scan_back, cache.blocks)
     for _, dws, block_grads in results:
         for name, value in block_grads.items():
-            if grads.get(name) is not None:
-                grads[name] += value
+            grads[name] += value
         for dw in dws:
             for name, value in dw.items():
                 grads[name] += value
@@ -153,16 +152,17 @@ def _input_grad(dGX, w_ih):
     return (dGX.reshape(K, T * b, H) @ w_ih).sum(axis=0).reshape(T, b, -1)
 
 
-def _weight_grads(dGX, dGH, block) -> dict:
+def _weight_grads(dGX, dGH, block, bias: bool) -> dict:
     """One product per weight over all T steps of a block (torch's (K*H, .) shapes)."""
     K, T, b, H = dGX.shape
-    xp = namespace_of(dGX)
     gx_cols = dGX.reshape(K, T * b, H).transpose(0, 2, 1)                  # K,H,T*b
     gh_cols = dGH.reshape(K, T * b, H).transpose(0, 2, 1)                  # K,H,T*b
-    ones = xp.ones(T * b, dtype=dGX.dtype)  # bias sums as products: faster than .sum
-    return {
+    grads = {
         "w_ih": (gx_cols @ block.x.reshape(T * b, -1)).reshape(K * H, -1),  # K*H,I
         "w_hh": (gh_cols @ block.hs[:-1].reshape(T * b, -1)).reshape(K * H, -1),  # K*H,P
-        "b_ih": (gx_cols @ ones).reshape(K * H),                           # K*H
-        "b_hh": (gh_cols @ ones).reshape(K * H),                           # K*H
     }
+    if bias:  # sums over t and b, as products with ones: faster than .sum here
+        ones = namespace_of(dGX).ones(T * b, dtype=dGX.dtype)              # T*b
+        grads["b_ih"] = (gx_cols @ ones).reshape(K * H)                   # K*H
+        grads["b_hh"] = (gh_cols @ ones).reshape(K * H)                   # K*H
+    return grads

@@ -109,8 +109,8 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
                    "scratch models (default numpy; cupy needs a GPU)")
     m.add_argument("--seed", type=int, help="initial weights and batch order (default 0)")
     o = p.add_argument_group("run")
-    o.add_argument("--threads", type=_conv("threads"), metavar="N", help="threads of NumPy's "
-                   "BLAS and of torch (default 1: these matrices are small, and more threads "
+    o.add_argument("--threads", type=_conv("threads"), metavar="N", help="threads of scratchrnn, "
+                   "of NumPy's BLAS and of torch (default 1: these matrices are small, and more threads "
                    "than free cores slow training down many times on a busy machine)")
     o.add_argument("--quick", action="store_const", const=True, help="a small preset that "
                    f"finishes in under a minute: {QUICK}")

@@ -13,6 +13,7 @@ On CuPy the whole batch is one block: the GPU wants large kernels, not threads.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -81,3 +82,16 @@ def blas_threads(n: int):
         from threadpoolctl import ThreadpoolController  # noqa: PLC0415
         _controller = ThreadpoolController()
     return _controller.limit(limits=n, user_api="blas")
+
+
+@contextlib.contextmanager
+def threads(n: int):
+    """Use `n` threads for blocks of rows AND for NumPy's BLAS while inside; restore after."""
+    global _num_threads, _pool
+    previous = _num_threads
+    set_num_threads(n)
+    try:
+        with blas_threads(n):
+            yield
+    finally:
+        _num_threads, _pool = previous, None

@@ -67,10 +67,15 @@ class RNNBase(Module):
         """P: size of h_t (proj_size if > 0, else hidden_size)."""
         return self.proj_size or self.hidden_size
 
+    @staticmethod
+    def _suffix(layer: int, d: int) -> str:
+        """torch's name suffix of a layer's direction: '_l0', '_l1_reverse', ..."""
+        return f"_l{layer}" + ("_reverse" if d else "")
+
     def _suffixes(self):
         for layer in range(self.num_layers):
             for d in range(self.num_directions):
-                yield layer, d, f"_l{layer}" + ("_reverse" if d else "")
+                yield layer, d, self._suffix(layer, d)
 
     def _build_params(self):
         G, H, P, D = self.cell.GATES * self.hidden_size, self.hidden_size, self.out_size, \
@@ -113,7 +118,7 @@ class RNNBase(Module):
             outs, layer_caches = [], []
             for d in range(D):
                 idx = layer * D + d
-                sfx = f"_l{layer}" + ("_reverse" if d else "")
+                sfx = self._suffix(layer, d)
                 state0 = tuple(s[idx] for s in states)
                 out, state_T, cache = bptt.direction_forward(
                     self.cell, inp, state0, self._direction(self._params, sfx),
@@ -177,7 +182,7 @@ class RNNBase(Module):
             dinp = None
             for d in range(D):
                 idx = layer * D + d
-                sfx = f"_l{layer}" + ("_reverse" if d else "")
+                sfx = self._suffix(layer, d)
                 dx, ds0 = bptt.direction_backward(
                     self.cell, dout[:, :, d * P:(d + 1) * P], tuple(s[idx] for s in dstates),
                     cache.directions[layer][d], self._direction(self._params, sfx),

@@ -15,9 +15,8 @@ import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from threadpoolctl import threadpool_limits
 
-from .. import __version__
+from .. import __version__, parallel
 from ..data.datasets import load_dataset
 from ..data.io import load_signal
 from ..models import MODELS
@@ -115,7 +114,7 @@ def run_experiment(spec: RunSpec, out_dir, command: str = "scratchrnn run", log=
             f"{h.best_val_loss:.4g} (epoch {h.best_epoch + 1}/{h.epochs}) "
             f"{h.train_seconds:.1f} s" + (f"  [{h.message}]" if h.message else ""))
 
-    with threadpool_limits(spec.threads), _torch_threads(spec):
+    with parallel.threads(spec.threads), _torch_threads(spec):
         outcome = run_sweep(data, cfg, on_run=on_run)
     records = mark_selected([run_record(r, data) for r in outcome.runs])
     for rec, run in zip(records, outcome.runs):

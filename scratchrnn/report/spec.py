@@ -52,7 +52,7 @@ class RunSpec:
     dtype: str = "float32"
     backend: str = "numpy"
     seed: int = 0
-    threads: int = 1                  # BLAS (NumPy) and torch threads
+    threads: int = 1                  # scratchrnn, BLAS (NumPy) and torch threads
     quick: bool = False
     quiet: bool = False
     out: str | None = None

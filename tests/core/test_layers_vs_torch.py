@@ -53,28 +53,27 @@ def build(cfg, dtype, seed):
     return getattr(snn, mode)(**cfg, dtype=dtype, seed=seed)
 
 
-@given(layer_configs())
-def test_float64_agrees_with_torch_to_1e_9(config):
+def twin_pairs(config, dtype):
+    """Scratch layer (random weights) and its torch twin on the same inputs in `dtype`."""
     cfg, run = config
     rng = np.random.default_rng(run["seed"])
-    layer = build(cfg, "float64", run["seed"])
+    layer = build(cfg, dtype, run["seed"])
     randomize(layer, rng)
     x, hx = make_inputs(layer, run, rng)
-    assert_pairs_close(layer_twin_run(layer, x, hx, rng), 1e-9, config)
+    x = x.astype(dtype)
+    if hx is not None:
+        hx = tuple(h.astype(dtype) for h in hx) if isinstance(hx, tuple) else hx.astype(dtype)
+    return layer_twin_run(layer, x, hx, rng)
+
+
+@given(layer_configs())
+def test_float64_agrees_with_torch_to_1e_9(config):
+    assert_pairs_close(twin_pairs(config, "float64"), 1e-9, config)
 
 
 @given(layer_configs())
 def test_float32_agrees_with_torch_to_1e_4(config):
-    cfg, run = config
-    rng = np.random.default_rng(run["seed"])
-    layer = build(cfg, "float32", run["seed"])
-    randomize(layer, rng)
-    x, hx = make_inputs(layer, run, rng)
-    x = x.astype(np.float32)
-    if hx is not None:
-        hx = tuple(h.astype(np.float32) for h in hx) if isinstance(hx, tuple) \
-            else hx.astype(np.float32)
-    pairs = layer_twin_run(layer, x, hx, rng)
+    pairs = twin_pairs(config, "float32")
     assert all(a.dtype == np.float32 for a, _ in pairs.values())
     assert_pairs_close(pairs, 1e-4, config)
 

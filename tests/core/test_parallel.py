@@ -67,3 +67,11 @@ def test_small_batches_stay_one_block_and_large_ones_feed_every_thread(monkeypat
 def test_set_num_threads_validates():
     with pytest.raises(ValueError, match="positive int"):
         parallel.set_num_threads(0)
+
+
+def test_threads_context_sets_and_restores(monkeypatch):
+    monkeypatch.setattr(parallel, "_num_threads", None)
+    default = parallel.get_num_threads()
+    with parallel.threads(1):
+        assert parallel.get_num_threads() == 1
+    assert parallel.get_num_threads() == default

@@ -201,6 +201,18 @@ def test_load_state_dict_refuses_mismatches():
 
 
 # -- hypothesis: a few steps on one tensor, any valid hyper-parameters ------------------
+def step_both(module, opt, t, topt, rng, steps=4):
+    """Same random gradients to both optimizers; parameters compared after every step."""
+    for _ in range(steps):
+        g = rng.normal(size=t.shape)
+        module.grads["p"][...] = g
+        t.grad = torch.from_numpy(g.copy())
+        opt.step()
+        topt.step()
+        np.testing.assert_allclose(module.params["p"], t.detach().numpy(), rtol=1e-12,
+                                   atol=1e-14)
+
+
 @given(lr=st.floats(0.0, 1.0), b1=st.floats(0.0, 0.99), b2=st.floats(0.0, 0.999),
        eps=st.floats(1e-10, 1e-1), wd=st.floats(0.0, 0.5), amsgrad=st.booleans(),
        decoupled=st.booleans(), seed=st.integers(0, 2**31))
@@ -213,14 +225,7 @@ def test_adam_steps_match_torch_for_any_hyperparameters(lr, b1, b2, eps, wd, ams
     kw = dict(lr=lr, betas=(b1, b2), eps=eps, weight_decay=wd, amsgrad=amsgrad)
     opt = (optim.AdamW if decoupled else optim.Adam)(module, **kw)
     topt = (torch.optim.AdamW if decoupled else torch.optim.Adam)([t], foreach=False, **kw)
-    for _ in range(4):
-        g = rng.normal(size=p0.shape)
-        module.grads["p"][...] = g
-        t.grad = torch.from_numpy(g.copy())
-        opt.step()
-        topt.step()
-        np.testing.assert_allclose(module.params["p"], t.detach().numpy(), rtol=1e-12,
-                                   atol=1e-14)
+    step_both(module, opt, t, topt, rng)
 
 
 @given(lr=st.floats(0.0, 1.0), momentum=st.floats(0.0, 0.99), dampening=st.floats(0.0, 1.0),
@@ -235,14 +240,7 @@ def test_sgd_steps_match_torch_for_any_hyperparameters(lr, momentum, dampening, 
     t = torch.tensor(p0, requires_grad=True)
     kw = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=wd, nesterov=nesterov)
     opt, topt = optim.SGD(module, **kw), torch.optim.SGD([t], foreach=False, **kw)
-    for _ in range(4):
-        g = rng.normal(size=p0.shape)
-        module.grads["p"][...] = g
-        t.grad = torch.from_numpy(g.copy())
-        opt.step()
-        topt.step()
-        np.testing.assert_allclose(module.params["p"], t.detach().numpy(), rtol=1e-12,
-                                   atol=1e-14)
+    step_both(module, opt, t, topt, rng)
 
 
 # -- schedulers -------------------------------------------------------------------------
