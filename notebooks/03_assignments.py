@@ -53,16 +53,11 @@ def spectral_radius(W) -> float:
 
 
 def loss_and_grad(model, X, y, criterion, truncate=None):
-    """Zero the gradients, run forward and backward; return the loss.
-
-    models.py's backward has no `truncate`, so this calls the two layers itself: fc's
-    backward, then the recurrent layer's with the gradient on the last step only."""
+    """Zero the gradients, run forward and backward (truncated to the last `truncate`
+    steps if given); return the loss."""
     model.zero_grad()
     loss = criterion(model.forward(X), y)
-    d_last = model.fc.backward(criterion.backward())                   # B,H
-    d_out = np.zeros(X.shape[:2] + (d_last.shape[1],))                 # B,T,H
-    d_out[:, -1] = d_last
-    model.layer.backward(d_out, truncate=truncate)
+    model.backward(criterion.backward(), truncate=truncate)
     return loss
 
 

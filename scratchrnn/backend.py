@@ -83,3 +83,23 @@ def asarray(a, xp, dtype):
 def ignore_overflow(xp):
     """Context that silences overflow in exp (NumPy warns; CuPy never does)."""
     return np.errstate(over="ignore") if xp is np else contextlib.nullcontext()
+
+
+class Workspace:
+    """Arrays kept from one call to the next, by name (a layer's forward/backward buffers).
+
+    A fresh large array costs the operating system's page faults on first touch (here
+    ~0.25 ms per MiB, more than the arithmetic on it), so the buffers of one call are
+    reused by the next one of the same shape. Whatever lives in them is only valid until
+    that next call.
+    """
+
+    def __init__(self, xp=np):
+        self.xp, self._arrays = xp, {}
+
+    def empty(self, key, shape, dtype):
+        """An uninitialized array for `key` (reused if the shape and dtype match)."""
+        a = self._arrays.get(key)
+        if a is None or a.shape != tuple(shape) or a.dtype != dtype:
+            a = self._arrays[key] = self.xp.empty(shape, dtype=dtype)
+        return a

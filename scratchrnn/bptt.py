@@ -1,168 +1,207 @@
 """Backpropagation through time: the one loop over time, shared by RNN, LSTM and GRU.
 
-A *direction* is one layer run one way over the sequence. Forward:
+A *direction* is one layer run one way over the sequence. Arrays are feature-major (one
+column per sample), as in the equations. A step is ONE matrix product, input projection
+and biases included, followed by the cell's elementwise part:
 
-    GX = X W_ih^T + b_ih (+ b_hh)          all T input projections, ONE matrix product
-    for t in 0..T-1:  state, cache_t = cell.forward(GX[:, t], state)
+    z_t = [h_{t-1}; x_t; 1]                   (P+I+1, b), kept for all t in z (T+1, P+I+1, b)
+    a_t = W z_t,   W = [W_hh | W_ih | b]      (R*H, b)    every gate at once
+    h_t (, c_t) = cell.forward(a_t, ...)      h_t written straight into z_{t+1}[:P]
 
-Backward walks the steps in reverse, adding the gradient that reaches each output
-h_t to the gradient carried back from step t+1, and collects the pre-activation
-gradients dGX, dGH (K,T,B,H). Every weight gradient is then ONE product over all steps
-(per gate k; torch's (K*H, .) matrices are viewed as (K, H, .)):
+Backward walks the steps in reverse. The gradient reaching h_t is the output's plus the
+one carried back from step t+1; the cell turns it into da_t (R*H, b), and
 
-    dW_ih[k] = sum_t dGX[k,t]^T x_t      = dGX[k].reshape(T*B, H)^T @ X.reshape(T*B, I)
-    dW_hh[k] = sum_t dGH[k,t]^T h_{t-1}  = dGH[k].reshape(T*B, H)^T @ H_prev.reshape(T*B, P)
-    db_ih = sum_{t,b} dGX;   db_hh = sum_{t,b} dGH
-    dX    = sum_k dGX[k] @ W_ih[k]
+    dh_{t-1} = W_hh^T da_t  (+ the cell's direct term, e.g. GRU's z * dh_t)
+
+After the loop every weight gradient comes from one product per step, all steps in one
+call (the ones row of z_t gives the biases), and so does the input's gradient:
+
+    dW = sum_t da_t z_t^T   (R*H, P+I+1)  ->  dW_hh, dW_ih, db_hh, db_ih
+    dx_t = W_ih^T da_t
 (LSTM's projection W_hr is summed step by step, from the cell's `dw`.)
 
-A reverse direction (bidirectional layers) is the same loop over the time-flipped
-sequence. Batch rows never interact, so all of the above runs separately on blocks of
-rows (cache-sized, spread over threads: see `parallel.py`) and the blocks' weight
-gradients are added up; the math is unchanged, the arrays stay small.
-Shapes: T time, B batch, I input, H hidden, P = proj_size or H, K gates (1, 4, 3).
+`pack` builds W from torch's gate-stacked parameters in the row blocks of the cell's
+LAYOUT; `unpack_grads` sends dW's blocks back to torch's names. A reverse direction
+(bidirectional layers) is the same loop over the time-flipped sequence. Batch columns
+never interact, so the loop runs on blocks of columns (cache-sized, spread over threads:
+see `parallel.py`), each with its own buffers, and the blocks' dW are added up. The
+buffers come from a `Workspace` and are reused by the next call of the same shape.
+Shapes: T time, B batch (b in a block), I input, H hidden, P = proj_size or H,
+R row blocks (RNN 1, LSTM 4, GRU 4), F = P + I + 1 (P + I without biases).
 """
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from .backend import namespace_of
+from .backend import Workspace, namespace_of
 from .cells import StepWeights
 from .parallel import map_blocks, row_blocks
 
 
 class Block(NamedTuple):
-    """What backward needs of one block of batch rows."""
+    """What backward needs of one block of batch columns."""
     rows: slice
-    x: object        # T,b,I   the block's input, processing order
-    hs: object       # T+1,b,P initial state, h_0, ..., h_{T-1}
+    z: object        # T+1,F,b  [h_{t-1}; x_t; 1] for t < T, h_T in z[T, :P]
     steps: list      # T cell caches
 
 
 class DirectionCache(NamedTuple):
-    blocks: list     # Block per block of batch rows
+    blocks: list     # Block per block of batch columns
     reverse: bool
+    w: object        # R*H,F  the packed W the forward used
 
 
 def _flip(a, reverse):
     return a[::-1] if reverse else a
 
 
-def _by_gate(p, K):
-    """Views of torch's stacked parameters with the gate on a leading axis (no copy)."""
-    H = p["w_hh"].shape[0] // K
-    return dict(w_ih=p["w_ih"].reshape(K, H, -1),                          # K,H,I
-                w_hh=p["w_hh"].reshape(K, H, -1),                          # K,H,P
-                b_ih=None if p["b_ih"] is None else p["b_ih"].reshape(K, 1, 1, H),
-                b_hh=None if p["b_hh"] is None else p["b_hh"].reshape(K, 1, 1, H))
+def pack(cell, p, P):
+    """W = [W_hh | W_ih | b] (R*H, F): row block j holds torch gates cell.LAYOUT[j] = (kh, kx).
+
+    kh is the gate whose W_hh rows (and b_hh) fill the h-columns, kx the gate whose W_ih
+    rows (and b_ih) fill the x-columns; None leaves them zero. The bias column (absent
+    when the layer has no biases) is b_hh[kh] + b_ih[kx].
+    """
+    layout, K, I = cell.LAYOUT, cell.GATES, p["w_ih"].shape[1]
+    H, bias = p["w_hh"].shape[0] // K, p["b_ih"] is not None
+    w_hh, w_ih = p["w_hh"].reshape(K, H, P), p["w_ih"].reshape(K, H, I)
+    W = namespace_of(w_hh).zeros((len(layout), H, P + I + bias), dtype=w_hh.dtype)
+    for j, (kh, kx) in enumerate(layout):
+        if kh is not None:
+            W[j, :, :P] = w_hh[kh]
+            if bias:
+                W[j, :, -1] += p["b_hh"].reshape(K, H)[kh]
+        if kx is not None:
+            W[j, :, P:P + I] = w_ih[kx]
+            if bias:
+                W[j, :, -1] += p["b_ih"].reshape(K, H)[kx]
+    return W.reshape(-1, W.shape[2])
 
 
-def direction_forward(cell, x, state0, p, nonlinearity="tanh", reverse=False):
-    """Run one direction. x (T,B,I), state0 tuple of (B,*) -> out (T,B,P), state_T, cache.
+def unpack_grads(cell, dW, grads, P):
+    """ADD dW (R*H, F) to torch-shaped `grads` ('w_hh', 'w_ih', 'b_hh', 'b_ih'): pack's inverse."""
+    layout, K, I = cell.LAYOUT, cell.GATES, grads["w_ih"].shape[1]
+    H, bias = grads["w_hh"].shape[0] // K, grads["b_ih"] is not None
+    dW = dW.reshape(len(layout), H, -1)
+    g_hh, g_ih = grads["w_hh"].reshape(K, H, P), grads["w_ih"].reshape(K, H, I)  # views
+    for j, (kh, kx) in enumerate(layout):
+        if kh is not None:
+            g_hh[kh] += dW[j, :, :P]
+            if bias:
+                grads["b_hh"].reshape(K, H)[kh] += dW[j, :, -1]
+        if kx is not None:
+            g_ih[kx] += dW[j, :, P:P + I]
+            if bias:
+                grads["b_ih"].reshape(K, H)[kx] += dW[j, :, -1]
 
+
+def direction_forward(cell, x, state0, p, nonlinearity="tanh", reverse=False,
+                      workspace=None, last_only=False):
+    """Run one direction. x (T,B,I), state0 tuple of (B,*) -> out, state_T, cache.
+
+    out: (T,B,P) in time order, or with last_only=True only the output at time T-1 (B,P).
     `p` maps 'w_ih', 'w_hh', 'b_ih', 'b_hh', 'w_hr' to torch-shaped arrays (or None).
     """
     xp = namespace_of(x)
+    ws = workspace or Workspace(xp)
     xs = _flip(x, reverse)                                    # T,B,I processing order
     T, B, I = xs.shape
-    K, P = cell.GATES, state0[0].shape[1]
-    g = _by_gate(p, K)
-    bias = None
-    if g["b_ih"] is not None:
-        bias = g["b_ih"] + g["b_hh"] if cell.FOLD_HH_BIAS else g["b_ih"]  # K,1,1,H
-    b_hh = None if g["b_hh"] is None else g["b_hh"][:, 0]                  # K,1,H
-    w = StepWeights(g["w_hh"], b_hh, p["w_hr"], nonlinearity)
-    out = xp.empty((T, B, P), dtype=x.dtype)                               # T,B,P
+    P, R = state0[0].shape[1], len(cell.LAYOUT)
+    W = pack(cell, p, P)                               # R*H,F
+    H, F, dtype = W.shape[0] // R, W.shape[1], W.dtype
+    w = StepWeights(p["w_hr"], nonlinearity)
+    out = xp.empty((B, P) if last_only else (T, B, P), dtype=dtype)
+    t_last = 0 if reverse else T - 1                          # the step that is time T-1
 
-    def scan(rows):  # one block of batch rows through all T steps
-        xb = xs[:, rows].copy()                                            # T,b,I (ours)
-        b = xb.shape[1]
-        gx = (xb.reshape(T * b, I) @ g["w_ih"].transpose(0, 2, 1)).reshape(K, T, b, -1)
-        if bias is not None:                                               # K,T,b,H
-            gx += bias
-        hs = xp.empty((T + 1, b, P), dtype=x.dtype)                         # T+1,b,P
-        hs[0] = state0[0][rows]
-        state, steps = tuple(s[rows] for s in state0), []
+    def scan(job):  # one block of batch columns through all T steps
+        n, rows = job
+        b = rows.stop - rows.start
+        z = ws.empty(("z", n), (T + 1, F, b), dtype)          # [h_{t-1}; x_t; 1] per step
+        a = ws.empty(("a", n), (T, R * H, b), dtype)          # pre-activations -> gates
+        cs = [ws.empty(("c", n, k), (T + 1, s.shape[1], b), dtype)  # LSTM's cell state
+              for k, s in enumerate(state0[1:])]
+        z[:T, P:P + I] = xs[:, rows].transpose(0, 2, 1)       # x_t as columns
+        if F > P + I:
+            z[:, -1] = 1
+        z[0, :P] = state0[0][rows].T
+        for c, s in zip(cs, state0[1:]):
+            c[0] = s[rows].T
+        steps = []
         for t in range(T):
-            state, cache = cell.forward(gx[:, t], state, w)
-            hs[t + 1] = state[0]
-            steps.append(cache)
-        out[:, rows] = hs[1:]
-        return state, Block(rows, xb, hs, steps)
+            xp.matmul(W, z[t], out=a[t])                      # a_t = W [h; x; 1]
+            state = (z[t, :P],) + tuple(c[t] for c in cs)
+            new = (z[t + 1, :P],) + tuple(c[t + 1] for c in cs)
+            steps.append(cell.forward(a[t].reshape(R, H, b), state, new, w))
+        if last_only:
+            out[rows] = z[t_last + 1, :P].T
+        else:
+            out[:, rows] = z[1:, :P].transpose(0, 2, 1)
+        final = (z[T, :P],) + tuple(c[T] for c in cs)         # copies: z, c are reused
+        return tuple(s.T.copy() for s in final), Block(rows, z, steps)
 
-    results = map_blocks(scan, row_blocks(B, K * g["w_hh"].shape[1], xp))
+    results = map_blocks(scan, list(enumerate(row_blocks(B, R * H, xp))))
     state = tuple(xp.concatenate(parts) if len(results) > 1 else parts[0]
                   for parts in zip(*(r[0] for r in results)))
-    return _flip(out, reverse), state, DirectionCache([r[1] for r in results], reverse)
+    out = out if last_only else _flip(out, reverse)
+    return out, state, DirectionCache([r[1] for r in results], reverse, W)
 
 
 def direction_backward(cell, dout, dstate_T, cache, p, grads, nonlinearity="tanh",
-                       truncate=None):
+                       truncate=None, workspace=None):
     """Backward through one direction; ACCUMULATES into `grads` (same keys as `p`).
 
-    dout (T,B,P): gradient on every output; dstate_T: tuple, gradient on the final state.
+    dout: gradient on the outputs, (T,B,P) in time order, or (B,P) on the output at time
+    T-1 only (after a last_only forward); dstate_T: tuple, gradient on the final state.
     truncate=k: the gradient carried from step T-k back to step T-k-1 is dropped, as if
     the state had been detached there (torch: run x[:T-k], detach h, run x[T-k:]).
     Returns dx (T,B,I) in time order and dstate0 (tuple).
     """
     xp = namespace_of(dout)
-    dout = _flip(dout, cache.reverse)                         # processing order
-    T, B, _ = dout.shape
-    K = cell.GATES
-    g = _by_gate(p, K)
-    w = StepWeights(g["w_hh"], None, p["w_hr"], nonlinearity)
-    I = g["w_ih"].shape[2]
-    dx = xp.empty((T, B, I), dtype=dout.dtype)                # T,B,I
+    ws = workspace or Workspace(xp)
+    W, reverse = cache.w, cache.reverse
+    T, R = len(cache.blocks[0].steps), len(cell.LAYOUT)
+    B, P = dstate_T[0].shape
+    RH, F, dtype = W.shape[0], W.shape[1], W.dtype
+    H, I = RH // R, F - P - (p["b_ih"] is not None)
+    w = StepWeights(p["w_hr"], nonlinearity)
+    w_h, w_x = W[:, :P].T, W[:, P:P + I].T                    # P,R*H  I,R*H
+    last_only = dout.ndim == 2
+    dout = dout if last_only else _flip(dout, reverse)        # processing order
+    t_last = 0 if reverse else T - 1
     cut = None if truncate is None else T - truncate - 1
+    dx = xp.empty((T, B, I), dtype=dtype)                     # T,B,I
 
-    def scan_back(block):  # one block of batch rows, all T steps in reverse
-        rows = block.rows
-        dGX = None
-        dstate, dws = tuple(d[rows] for d in dstate_T), []
+    def scan_back(job):  # one block of batch columns, all T steps in reverse
+        n, block = job
+        rows, b = block.rows, block.rows.stop - block.rows.start
+        da = ws.empty(("da", n), (T, RH, b), dtype)           # d(pre-activations)
+        dh = dstate_T[0][rows].T.copy()                       # P,b (ours: updated in place)
+        dc = [d[rows].T.copy() for d in dstate_T[1:]]         # H,b LSTM's cell state
+        dws = []
         for t in range(T - 1, -1, -1):
             if t == cut:  # the detached boundary: nothing flows back across it
-                dstate = tuple(xp.zeros_like(d) for d in dstate)
-            dstate = (dstate[0] + dout[t, rows],) + tuple(dstate[1:])  # output + carried
-            dgx, dgh, dstate, dw = cell.backward(dstate, block.steps[t], w)
-            if dGX is None:
-                dGX = xp.empty((K, T) + dgx.shape[1:], dtype=dgx.dtype)    # K,T,b,H
-                dGH = dGX if dgh is dgx else xp.empty_like(dGX)            # K,T,b,H
-            dGX[:, t] = dgx
-            if dGH is not dGX:
-                dGH[:, t] = dgh
-            dws.append(dw)
-        dx[:, rows] = _input_grad(dGX, g["w_ih"])
-        return dstate, dws, _weight_grads(dGX, dGH, block, bias=p["b_ih"] is not None)
+                dh, dc = xp.zeros_like(dh), [xp.zeros_like(d) for d in dc]
+            if not last_only:
+                dh += dout[t, rows].T                         # output + carried
+            elif t == t_last:
+                dh += dout[rows].T
+            direct, dw = cell.backward((dh, *dc), block.steps[t], da[t].reshape(R, H, b), w)
+            dh = w_h @ da[t]                                  # dh_{t-1} = W_hh^T da_t
+            if direct[0] is not None:
+                dh += direct[0]
+            dc = list(direct[1:])
+            if dw:
+                dws.append(dw)
+        dW = (da @ block.z[:T].transpose(0, 2, 1)).sum(axis=0)  # sum_t da_t z_t^T
+        dx[:, rows] = (w_x @ da).transpose(0, 2, 1)           # dx_t = W_ih^T da_t
+        return (dh.T, *(d.T for d in dc)), dws, dW
 
-    results = map_blocks(scan_back, cache.blocks)
-    for _, dws, block_grads in results:
-        for name, value in block_grads.items():
-            grads[name] += value
+    results = map_blocks(scan_back, list(enumerate(cache.blocks)))
+    unpack_grads(cell, sum(r[2] for r in results), grads, P)
+    for _, dws, _ in results:
         for dw in dws:
             for name, value in dw.items():
                 grads[name] += value
     dstate = tuple(xp.concatenate(parts) if len(results) > 1 else parts[0]
                    for parts in zip(*(r[0] for r in results)))
-    return _flip(dx, cache.reverse), dstate
-
-
-def _input_grad(dGX, w_ih):
-    """dX = sum_k dGX[k] @ W_ih[k]: (K,T,b,H), (K,H,I) -> (T,b,I)."""
-    K, T, b, H = dGX.shape
-    return (dGX.reshape(K, T * b, H) @ w_ih).sum(axis=0).reshape(T, b, -1)
-
-
-def _weight_grads(dGX, dGH, block, bias: bool) -> dict:
-    """One product per weight over all T steps of a block (torch's (K*H, .) shapes)."""
-    K, T, b, H = dGX.shape
-    gx_cols = dGX.reshape(K, T * b, H).transpose(0, 2, 1)                  # K,H,T*b
-    gh_cols = dGH.reshape(K, T * b, H).transpose(0, 2, 1)                  # K,H,T*b
-    grads = {
-        "w_ih": (gx_cols @ block.x.reshape(T * b, -1)).reshape(K * H, -1),  # K*H,I
-        "w_hh": (gh_cols @ block.hs[:-1].reshape(T * b, -1)).reshape(K * H, -1),  # K*H,P
-    }
-    if bias:  # sums over t and b, as products with ones: faster than .sum here
-        ones = namespace_of(dGX).ones(T * b, dtype=dGX.dtype)              # T*b
-        grads["b_ih"] = (gx_cols @ ones).reshape(K * H)                   # K*H
-        grads["b_hh"] = (gh_cols @ ones).reshape(K * H)                   # K*H
-    return grads
+    return _flip(dx, reverse), dstate

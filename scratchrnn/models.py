@@ -60,9 +60,10 @@ class _LastStepModel(Module):
         if x.ndim != 3:
             raise ShapeError(f"{type(self).__name__}: expected input of shape (batch, time, "
                              f"{self.input_size}), got {tuple(x.shape)}")
-        out, _ = self.layer.forward(x)               # B,T,D*P  (h0 = zeros, as the slides)
-        self._out_shape = out.shape
-        return self.fc.forward(out[:, -1, :])        # B,O
+        # out[:, -1, :] of the layer's output (B,T,D*P), without building the rest
+        last, _ = self.layer.forward(x, last_only=True)  # B,D*P  (h0 = zeros, as the slides)
+        self._out_shape = last.shape
+        return self.fc.forward(last)                 # B,O
 
     def backward(self, grad_out, *, truncate=None):
         """grad_out (B,output_size) -> grad of the input (B,T,I); accumulates grads.
@@ -72,9 +73,7 @@ class _LastStepModel(Module):
         if self._out_shape is None:
             raise RuntimeError(f"{type(self).__name__}.backward called before forward")
         d_last = self.fc.backward(asarray(grad_out, self.xp, self.dtype))  # B,D*P
-        d_out = self.xp.zeros(self._out_shape, dtype=self.dtype)           # B,T,D*P
-        d_out[:, -1, :] = d_last
-        grad_input, _ = self.layer.backward(d_out, truncate=truncate)
+        grad_input, _ = self.layer.backward(d_last, truncate=truncate)
         return grad_input
 
     def __repr__(self):

@@ -1,22 +1,29 @@
 """One file per recurrent cell: a pure ``forward`` / ``backward`` pair for ONE time step.
 
-Every cell module exposes the same small interface, which ``scratchrnn.bptt`` drives:
+Arrays are feature-major, as in the equations: one COLUMN per sample of the batch.
+h (P,b), c (H,b), and the step's pre-activations a (R,H,b), R row blocks of H rows.
+The caller (``scratchrnn.bptt``) computes ``a`` for every gate with ONE matrix product
+a step, input projection and biases included:
 
-    GATES          number of stacked gate blocks G/H (RNN 1, LSTM 4, GRU 3)
-    FOLD_HH_BIAS   True if b_hh may be added to the input projection before the loop
-    forward(gx, state, w)          -> state_new, cache
-    backward(dstate, cache, w)     -> dgx, dgh, dstate_prev, dw
+    a = W [h_{t-1}; x_t; 1]        W = [W_hh | W_ih | b]    (R*H, P+I+1)
 
-Gates live on a leading axis: ``gx`` is (K,B,H) with K = GATES, so ``i, f, g, o = gates``
-unpacks contiguous (B,H) blocks. Torch's stacked (K*H, ·) weights are only *viewed* as
-(K, H, ·): same memory, same order, no shuffling. (Slicing a (B, 4H) array by columns
-instead gives strided views that NumPy's loops handle ~4x slower at small H.)
+and, after the loop, every weight gradient from the gradients ``da`` of all steps
+(dW = sum_t da_t [h_{t-1}; x_t; 1]^T) and dh_{t-1} += W_hh^T da_t inside it. So a cell
+is only the elementwise part of a step:
 
-``gx`` is this step's input projection ``x_t W_ih^T + b_ih`` (plus ``b_hh`` when
-FOLD_HH_BIAS), computed for all steps at once by the caller. ``dgx`` / ``dgh`` are
-the gradients with respect to the input and recurrent pre-activations, from which the
-caller forms every weight gradient as one matrix product over all steps. ``dw`` holds
-the gradients of per-step weights the caller does not batch (only LSTM's ``w_hr``).
+    GATES                           torch's stacked gates: weights are (GATES*H, .)
+    LAYOUT                          which torch gate fills each row block of W, as
+                                    (gate of the W_hh part, gate of the W_ih part)
+    forward(a, state, new, w)       -> cache      activates ``a`` IN PLACE and writes
+                                                  the new state into the views ``new``
+    backward(dnew, cache, da, w)    -> dstate, dw writes d(pre-activation) into ``da``;
+                                                  dstate: the gradient reaching the old
+                                                  state OTHER than through W (None if none)
+
+``state`` / ``new`` are tuples (h,) or (h, c) of views into the caller's buffers; ``dw``
+holds gradients of weights the caller does not batch (only LSTM's projection ``w_hr``).
+A LAYOUT entry with None on one side is a block that sees only h (or only x): the GRU's
+candidate needs W_hn h + b_hn apart from W_in x + b_in.
 """
 from typing import NamedTuple
 
@@ -24,10 +31,8 @@ from . import gru, lstm, rnn
 
 
 class StepWeights(NamedTuple):
-    """The weights a single step needs (one layer, one direction)."""
-    w_hh: object          # K,H,P    recurrent weights: torch's (K*H, P) viewed gate by gate
-    b_hh: object          # K,1,H or None  (only read by cells with FOLD_HH_BIAS = False)
-    w_hr: object = None   # P, H         LSTM projection (proj_size > 0) or None
+    """What a step needs besides its pre-activations (one layer, one direction)."""
+    w_hr: object = None         # P,H   LSTM projection (proj_size > 0) or None
     nonlinearity: str = "tanh"  # RNN only
 
 

@@ -1,4 +1,4 @@
-"""LSTM cell, as torch.nn.LSTM computes it (one time step), gates stacked i, f, g, o.
+"""LSTM cell, as torch.nn.LSTM computes it (one time step); torch stacks gates i, f, g, o.
 
     i = sigma(W_ii x + b_ii + W_hi h + b_hi)      input gate
     f = sigma(W_if x + b_if + W_hf h + b_hf)      forget gate
@@ -6,66 +6,69 @@
     o = sigma(W_io x + b_io + W_ho h + b_ho)      output gate
     c' = f * c + i * g
     m  = o * tanh(c')
-    h' = m              or, with proj_size = P > 0,   h' = m W_hr^T
+    h' = m              or, with proj_size = P > 0,   h' = W_hr m
 
-Shapes: B batch, H hidden, P = proj_size or H.  gates (4,B,H), c (B,H), h (B,P),
-W_hh (4H,P) viewed as (4,H,P), W_hr (P,H).
-Backward, with dh', dc' the gradients reaching h', c' (from above and from step t+1):
+Shapes (one column per sample): gates (4,H,b), c (H,b), h (P,b), W_hr (P,H), P =
+proj_size or H. The caller packs the rows as i, f, o, g (LAYOUT), so the three sigmoids
+are one call on a[:3]. Backward, with dh', dc' the gradients reaching h', c' (from
+above and from step t+1):
 
-    dm = dh' (or dh' W_hr, and dW_hr += dh'^T m)
+    dm = dh' (or W_hr^T dh', and dW_hr += dh' m^T)
     do = dm * tanh(c');   dc = dc' + dm * o * (1 - tanh(c')^2)     the total on c'
-    di = dc * g;  df = dc * c_prev;  dg = dc * i;  dc_prev = dc * f
-    d(pre-activation) = di*i(1-i), df*f(1-f), dg*(1-g^2), do*o(1-o)
-    dh_prev = d(pre-activation) W_hh
+    di = dc * g;  df = dc * c;  dg = dc * i;  dc_prev = dc * f
+    d(pre-activation) = di*i(1-i), df*f(1-f), do*o(1-o), dg*(1-g^2)
+    (the caller adds dh_prev = W_hh^T d(pre-activation))
 """
 from typing import NamedTuple
 
 from ..backend import namespace_of
 from ..functional import sigmoid, tanh
 
-GATES = 4
-FOLD_HH_BIAS = True
+GATES = 4  # torch's stacked gates: weight_ih is (GATES*H, I)
+LAYOUT = ((0, 0), (1, 1), (3, 3), (2, 2))   # row blocks i, f, o, g (torch: i, f, g, o)
 
 
 class Cache(NamedTuple):
-    gates: object   # 4,B,H  activated i, f, g, o
-    c_prev: object  # B,H
-    tanh_c: object  # B,H    tanh(c')
-    m: object       # B,H    o * tanh(c'), the input of the projection (or h')
+    gates: object   # 4,H,b  activated i, f, o, g
+    c_prev: object  # H,b
+    tanh_c: object  # H,b    tanh(c')
+    m: object       # H,b    o * tanh(c'), the input of the projection (or h')
 
 
-def forward(gx, state, w):
-    """gx (4,B,H) = x W_ih^T + b_ih + b_hh; state = (h, c) -> (h', c'), cache."""
-    h_prev, c_prev = state
-    gates = h_prev @ w.w_hh.transpose(0, 2, 1)  # 4,B,H pre-activations, one product a gate
-    gates += gx
-    i, f, g, o = gates                          # B,H views
-    sigmoid(gates[:2], out=gates[:2])           # i, f (in place)
+def forward(a, state, new, w):
+    """a (4,H,b) pre-activations i, f, o, g; state = (h, c); writes (h', c') into new."""
+    xp = namespace_of(a)
+    c_prev = state[1]
+    h, c = new
+    i, f, o, g = a                              # H,b views
+    sigmoid(a[:3], out=a[:3])                   # i, f, o (in place)
     tanh(g, out=g)                              # g
-    sigmoid(o, out=o)                           # o
-    c = f * c_prev                              # B,H
+    xp.multiply(f, c_prev, out=c)
     c += i * g                                  # c' = f c + i g
-    tanh_c = tanh(c)                            # B,H
-    m = o * tanh_c                              # B,H
-    h = m if w.w_hr is None else m @ w.w_hr.T   # B,P
-    return (h, c), Cache(gates, c_prev, tanh_c, m)
+    tanh_c = tanh(c)                            # H,b
+    if w.w_hr is None:
+        m = xp.multiply(o, tanh_c, out=h)       # h' = o tanh(c')
+    else:
+        m = o * tanh_c                          # H,b
+        xp.matmul(w.w_hr, m, out=h)             # h' = W_hr m
+    return Cache(a, c_prev, tanh_c, m)
 
 
-def backward(dstate, cache, w):
-    """dstate = (dh', dc') -> dz (input), dz (recurrent), (dh, dc), {'w_hr': dW_hr}."""
-    xp = namespace_of(cache.gates)
-    dh, dc_next = dstate
-    i, f, g, o = cache.gates                              # B,H each, activated
+def backward(dnew, cache, da, w):
+    """dnew = (dh', dc'); writes d(pre-activation) into da (4,H,b) -> (None, dc), dw."""
+    xp = namespace_of(da)
+    dh, dc_next = dnew
+    gates = cache.gates
+    i, f, o, g = gates                                    # H,b each, activated
     dw = {}
     if w.w_hr is None:
-        dm = dh                                           # B,H
+        dm = dh                                           # H,b
     else:
-        dm = dh @ w.w_hr                                  # B,H
-        dw["w_hr"] = dh.T @ cache.m                       # P,H
-    dz = xp.empty_like(cache.gates)                       # 4,B,H
-    di, df, dg, do = dz
+        dm = w.w_hr.T @ dh                                # H,b
+        dw["w_hr"] = dh @ cache.m.T                       # P,H
+    di, df, do, dg = da
     xp.multiply(dm, cache.tanh_c, out=do)                 # do = dm * tanh(c')
-    dc = cache.tanh_c * cache.tanh_c                      # B,H
+    dc = cache.tanh_c * cache.tanh_c                      # H,b
     xp.subtract(1, dc, out=dc)
     dc *= o
     dc *= dm
@@ -73,10 +76,10 @@ def backward(dstate, cache, w):
     xp.multiply(dc, g, out=di)
     xp.multiply(dc, cache.c_prev, out=df)
     xp.multiply(dc, i, out=dg)
-    dc_prev = dc * f                                      # B,H
+    dc_prev = dc * f                                      # H,b
     # through the nonlinearities: sigma' = s(1-s), tanh' = 1 - t^2
-    dz[:2] *= cache.gates[:2] * (1 - cache.gates[:2])     # i, f
-    do *= o * (1 - o)
+    s = 1 - gates[:3]                                     # 3,H,b
+    s *= gates[:3]
+    da[:3] *= s                                           # i, f, o
     dg *= 1 - g * g
-    dh_prev = (dz @ w.w_hh).sum(axis=0)                   # B,P  sum over the 4 gates
-    return dz, dz, (dh_prev, dc_prev), dw
+    return (None, dc_prev), dw

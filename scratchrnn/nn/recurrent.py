@@ -22,7 +22,7 @@ import numpy as np
 
 from .. import bptt
 from .. import init as _init
-from ..backend import asarray, get_xp, resolve_dtype
+from ..backend import Workspace, asarray, get_xp, resolve_dtype
 from ..cells import CELLS
 from ..errors import ShapeError
 from .module import Module
@@ -60,6 +60,7 @@ class RNNBase(Module):
         self._rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         self._build_params()
         self._cache = None
+        self._workspaces = {}  # (layer, direction) -> Workspace: buffers reused across calls
 
     # -- parameters -------------------------------------------------------------------
     @property
@@ -101,13 +102,16 @@ class RNNBase(Module):
             ("b_hh", "bias_hh"), ("w_hr", "weight_hr"))}
 
     # -- forward ----------------------------------------------------------------------
-    def forward(self, input, hx=None):
+    def forward(self, input, hx=None, *, last_only=False):
         """input: (T,B,I), or (B,T,I) if batch_first, or unbatched (T,I).
 
         hx: h_0 (D*L, B, P) for RNN/GRU, (h_0, c_0) with c_0 (D*L, B, H) for LSTM; 2-D
         without the B axis for unbatched input; None means zeros.
         Returns (output, h_n) or, for LSTM, (output, (h_n, c_n)), shaped as torch's:
         output (T,B,D*P) (batch_first: (B,T,D*P); unbatched: (T,D*P)).
+        last_only=True (not in torch): output is only the last time step's, (B,D*P) (or
+        (D*P,) unbatched) = torch's output[:, -1] (batch_first), and the full output is
+        never built; backward then takes a gradient of that shape.
         """
         x, batched = self._check_input(input)                 # T,B,I
         states = self._check_hx(hx, batched, x.shape[1])      # tuple of (D*L,B,*)
@@ -116,30 +120,38 @@ class RNNBase(Module):
         inp = x
         for layer in range(self.num_layers):
             outs, layer_caches = [], []
+            last = last_only and layer == self.num_layers - 1
             for d in range(D):
                 idx = layer * D + d
                 sfx = self._suffix(layer, d)
                 state0 = tuple(s[idx] for s in states)
                 out, state_T, cache = bptt.direction_forward(
                     self.cell, inp, state0, self._direction(self._params, sfx),
-                    self.nonlinearity, reverse=bool(d))
+                    self.nonlinearity, reverse=bool(d), workspace=self._workspace(layer, d),
+                    last_only=last)
                 outs.append(out)
                 layer_caches.append(cache)
                 for k, s in enumerate(state_T):
                     finals[k].append(s)
-            inp = outs[0] if D == 1 else xp.concatenate(outs, axis=2)  # T,B,D*P
+            inp = outs[0] if D == 1 else xp.concatenate(outs, axis=-1)  # T,B,D*P (or B,D*P)
             mask = self._dropout_mask(inp.shape) if layer < self.num_layers - 1 else None
             if mask is not None:
                 inp = inp * mask
             caches.append(layer_caches)
             masks.append(mask)
         h_n = tuple(xp.stack(f) for f in finals)                # (D*L,B,P) [, (D*L,B,H)]
-        output = inp.transpose(1, 0, 2) if self.batch_first and batched else inp
+        output = inp.transpose(1, 0, 2) if self.batch_first and batched and not last_only \
+            else inp
         if not batched:
-            output, h_n = output[:, 0], tuple(h[:, 0] for h in h_n)
+            output = output[0] if last_only else output[:, 0]
+            h_n = tuple(h[:, 0] for h in h_n)
         self._cache = _ForwardCache(caches, masks, batched, tuple(h.shape for h in h_n),
                                     tuple(output.shape))
         return output, (h_n if self.mode == "LSTM" else h_n[0])
+
+    def _workspace(self, layer, d):
+        """The reusable buffers of one direction of one layer (see backend.Workspace)."""
+        return self._workspaces.setdefault((layer, d), Workspace(self.xp))
 
     def _dropout_mask(self, shape):
         """Inverted dropout as torch: keep with prob 1-p, scale kept values by 1/(1-p)."""
@@ -170,9 +182,10 @@ class RNNBase(Module):
             raise ShapeError(f"{self.mode}.backward: expected grad_output of shape "
                              f"{cache.out_shape}, got {tuple(dout.shape)}")
         dstates = self._check_grad_hx(grad_hx, cache)          # tuple of (D*L,B,*)
+        last_only = dout.ndim == (2 if cache.batched else 1)   # after forward(last_only=True)
         if not cache.batched:
-            dout = dout[:, None]
-        elif self.batch_first:
+            dout = dout[None] if last_only else dout[:, None]
+        elif self.batch_first and not last_only:
             dout = dout.transpose(1, 0, 2)                     # T,B,D*P
         dstate0 = [[None] * (D * self.num_layers) for _ in dstates]
         P = self.out_size
@@ -184,9 +197,10 @@ class RNNBase(Module):
                 idx = layer * D + d
                 sfx = self._suffix(layer, d)
                 dx, ds0 = bptt.direction_backward(
-                    self.cell, dout[:, :, d * P:(d + 1) * P], tuple(s[idx] for s in dstates),
+                    self.cell, dout[..., d * P:(d + 1) * P], tuple(s[idx] for s in dstates),
                     cache.directions[layer][d], self._direction(self._params, sfx),
-                    self._direction(self._grads, sfx), self.nonlinearity, truncate)
+                    self._direction(self._grads, sfx), self.nonlinearity, truncate,
+                    workspace=self._workspace(layer, d))
                 dinp = dx if dinp is None else dinp + dx       # T,B,I (layer 0) or T,B,D*P
                 for k, s in enumerate(ds0):
                     dstate0[k][idx] = s

@@ -37,10 +37,10 @@ def test_gradcheck_catches_a_broken_backward(monkeypatch):
     """Drop the z*dh term of the GRU backward: gradcheck must fail."""
     original = gru_cell.backward
 
-    def broken(dstate, cache, w):
-        dgx, dgh, (dh_prev,), dw = original(dstate, cache, w)
-        z = cache.gates[1]                                   # B,H update gate
-        return dgx, dgh, (dh_prev - dstate[0] * z,), dw
+    def broken(dnew, cache, da, w):
+        (direct,), dw = original(dnew, cache, da, w)
+        z = cache.gates[1]                                   # H,b update gate
+        return (direct - dnew[0] * z,), dw                   # drops h' = ... + z h's term
 
     monkeypatch.setattr(gru_cell, "backward", broken)
     layer = snn.GRU(2, 3, dtype="float64", seed=0)
