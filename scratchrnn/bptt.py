@@ -23,8 +23,8 @@ call (the ones row of z_t gives the biases), and so does the input's gradient:
 `pack` builds W from torch's gate-stacked parameters in the row blocks of the cell's
 LAYOUT; `unpack_grads` sends dW's blocks back to torch's names. A reverse direction
 (bidirectional layers) is the same loop over the time-flipped sequence. Batch columns
-never interact, so the loop runs on blocks of columns (cache-sized, spread over threads:
-see `parallel.py`), each with its own buffers, and the blocks' dW are added up. The
+never interact, so the loop runs on blocks of columns (one per thread: see
+`parallel.py`), each with its own buffers, and the blocks' dW are added up. The
 buffers come from a `Workspace` and are reused by the next call of the same shape.
 Shapes: T time, B batch (b in a block), I input, H hidden, P = proj_size or H,
 R row blocks (RNN 1, LSTM 4, GRU 4), F = P + I + 1 (P + I without biases).
@@ -139,7 +139,7 @@ def direction_forward(cell, x, state0, p, nonlinearity="tanh", reverse=False,
         final = (z[T, :P],) + tuple(c[T] for c in cs)         # copies: z, c are reused
         return tuple(s.T.copy() for s in final), Block(rows, z, steps)
 
-    results = map_blocks(scan, list(enumerate(row_blocks(B, R * H, xp))))
+    results = map_blocks(scan, list(enumerate(row_blocks(B, R * H, R * H * F, xp))))
     state = tuple(xp.concatenate(parts) if len(results) > 1 else parts[0]
                   for parts in zip(*(r[0] for r in results)))
     out = out if last_only else _flip(out, reverse)

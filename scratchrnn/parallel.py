@@ -3,11 +3,12 @@
 Rows of a batch never interact inside a recurrent layer, so the time loop can run on
 each block of rows separately. Two things make that fast on a CPU:
 
-* cache: a block small enough that one step's gate arrays fit in the core's L2 cache
-  lets the ~20 elementwise passes of a step run from cache instead of memory;
 * threads: NumPy releases the GIL inside ufuncs and matmul, so blocks handed to
   different threads run on different cores (BLAS is held to one thread meanwhile, so the
-  threads do not fight over cores).
+  threads do not fight over cores);
+* size: each block's arrays must stay large, because every NumPy call hands the GIL
+  over; so there are as many blocks as threads unless a step's gates of one block would
+  pass BLOCK_ELEMENTS, and small steps are not split at all.
 
 On CuPy the whole batch is one block: the GPU wants large kernels, not threads.
 """
@@ -23,8 +24,8 @@ _num_threads = None
 _pool = None
 _controller = None
 MIN_ROWS = 64  # below this a block is mostly Python overhead: never cut smaller
-PARALLEL_ELEMENTS = 65536  # a step's gates smaller than this: one block, no threads
-BLOCK_ELEMENTS = 131072  # elements of one step's gate array per block (512 KiB in float32)
+PARALLEL_WORK = 2_000_000  # multiply-adds of one step below which a block runs alone
+BLOCK_ELEMENTS = 1 << 20  # most elements of one step's gates in one block (4 MiB float32)
 
 
 def get_num_threads() -> int:
@@ -45,19 +46,21 @@ def set_num_threads(n: int) -> None:
     _num_threads, _pool = n, None
 
 
-def row_blocks(batch: int, width: int, xp) -> list:
-    """Cut range(batch) into slices of about BLOCK_ELEMENTS / width rows (one for CuPy).
+def row_blocks(batch: int, width: int, macs: int, xp) -> list:
+    """Cut range(batch) into slices of at most BLOCK_ELEMENTS / width rows (one for CuPy).
 
-    width is one row's gate elements (K*H). A small batch (fewer than PARALLEL_ELEMENTS
-    gate elements a step) stays one block: there a second thread costs more (GIL, Python
-    per call) than it brings.
+    width is one sample's gate elements a step (R*H), macs its multiply-adds a step
+    (R*H*(P+I+1)). A step with fewer than PARALLEL_WORK multiply-adds in all stays one
+    block: a thread waits ~10 us for the GIL around each NumPy call, more than a call on
+    a small block takes (measured: 2 threads run 20,000-float ufuncs 0.7x as fast as
+    one, 100,000-float ones 1.4x). Otherwise the blocks are a multiple of the threads.
     """
     if xp is not np:
         return [slice(0, batch)]
     rows = max(MIN_ROWS, BLOCK_ELEMENTS // max(width, 1))
     n = -(-batch // rows)
     threads = get_num_threads()
-    if batch * width >= PARALLEL_ELEMENTS:  # worth threads: a multiple of them, none idles
+    if batch * macs >= PARALLEL_WORK:  # worth threads: a multiple of them, none idles
         n = min(-(-n // threads) * threads, max(1, batch // MIN_ROWS))
     edges = np.linspace(0, batch, n + 1).round().astype(int)
     return [slice(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]

@@ -12,13 +12,13 @@ def tiny_blocks(monkeypatch):
     """Force many small blocks (and threads) even on a small batch."""
     monkeypatch.setattr(parallel, "BLOCK_ELEMENTS", 1)
     monkeypatch.setattr(parallel, "MIN_ROWS", 8)
-    monkeypatch.setattr(parallel, "PARALLEL_ELEMENTS", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_WORK", 1)
     monkeypatch.setattr(parallel, "_num_threads", 2)
     monkeypatch.setattr(parallel, "_pool", None)
 
 
 def test_row_blocks_cover_the_batch_once(tiny_blocks):
-    blocks = parallel.row_blocks(100, 12, np)
+    blocks = parallel.row_blocks(100, 12, 12, np)
     assert len(blocks) == 12  # 13 blocks of 8 rows rounded up to 14, capped at 100 // 8
     covered = np.concatenate([np.arange(100)[b] for b in blocks])
     np.testing.assert_array_equal(covered, np.arange(100))
@@ -56,12 +56,15 @@ def test_thread_count_does_not_change_results(monkeypatch):
     np.testing.assert_array_equal(results[0][1], results[1][1])
 
 
-def test_small_batches_stay_one_block_and_large_ones_feed_every_thread(monkeypatch):
+def test_small_steps_stay_one_block_and_large_ones_feed_every_thread(monkeypatch):
     monkeypatch.setattr(parallel, "_num_threads", 2)
-    assert len(parallel.row_blocks(700, 64, np)) == 1          # 44,800 gate elements a step
-    blocks = parallel.row_blocks(7000, 16, np)                 # 112,000: worth two threads
+    # LSTM H=16, I=1: 64 gate rows x 18 columns of W = 1,152 multiply-adds a sample
+    assert len(parallel.row_blocks(700, 64, 1152, np)) == 1     # 0.8 M a step: alone
+    blocks = parallel.row_blocks(7000, 64, 1152, np)            # 8 M: one block a thread
     assert len(blocks) == 2 and blocks[-1].stop == 7000
-    assert len(parallel.row_blocks(7000, 512, np)) % 2 == 0    # many blocks, even count
+    many = parallel.row_blocks(7000, 512, 512 * 130, np)        # 3.6 M gate elements a step
+    assert len(many) == 4 and all(b.stop - b.start <= parallel.BLOCK_ELEMENTS // 512
+                                  for b in many)
 
 
 def test_set_num_threads_validates():
