@@ -13,8 +13,9 @@ one carried back from step t+1; the cell turns it into da_t (R*H, b), and
 
     dh_{t-1} = W_hh^T da_t  (+ the cell's direct term, e.g. GRU's z * dh_t)
 
-After the loop every weight gradient comes from one product per step, all steps in one
-call (the ones row of z_t gives the biases), and so does the input's gradient:
+Every weight gradient is a sum of one product per step, taken in a few batched calls of
+CHUNK steps as soon as those steps are done (beside the loop, on a core the loop leaves
+idle: `parallel.aside`); the ones row of z_t gives the biases. The same for dx:
 
     dW = sum_t da_t z_t^T   (R*H, P+I+1)  ->  dW_hh, dW_ih, db_hh, db_ih
     dx_t = W_ih^T da_t
@@ -35,7 +36,9 @@ from typing import NamedTuple
 
 from .backend import Workspace, namespace_of
 from .cells import StepWeights
-from .parallel import map_blocks, row_blocks
+from .parallel import aside, map_blocks, row_blocks
+
+CHUNK = 8  # backward: the products of every CHUNK finished steps start while the loop goes on
 
 
 class Block(NamedTuple):
@@ -171,13 +174,17 @@ def direction_backward(cell, dout, dstate_T, cache, p, grads, nonlinearity="tanh
     cut = None if truncate is None else T - truncate - 1
     dx = xp.empty((T, B, I), dtype=dtype)                     # T,B,I
 
+    def products(da, z, dx_out, dWs):  # what steps t0..t1 contribute to dW and dx
+        dWs.append((da @ z.transpose(0, 2, 1)).sum(axis=0))  # sum_t da_t z_t^T  R*H,F
+        dx_out[...] = (w_x @ da).transpose(0, 2, 1)           # dx_t = W_ih^T da_t  t,b,I
+
     def scan_back(job):  # one block of batch columns, all T steps in reverse
         n, block = job
         rows, b = block.rows, block.rows.stop - block.rows.start
         da = ws.empty(("da", n), (T, RH, b), dtype)           # d(pre-activations)
         dh = dstate_T[0][rows].T.copy()                       # P,b (ours: updated in place)
         dc = [d[rows].T.copy() for d in dstate_T[1:]]         # H,b LSTM's cell state
-        dws = []
+        dws, dWs = [], []
         for t in range(T - 1, -1, -1):
             if t == cut:  # the detached boundary: nothing flows back across it
                 dh, dc = xp.zeros_like(dh), [xp.zeros_like(d) for d in dc]
@@ -192,12 +199,14 @@ def direction_backward(cell, dout, dstate_T, cache, p, grads, nonlinearity="tanh
             dc = list(direct[1:])
             if dw:
                 dws.append(dw)
-        dW = (da @ block.z[:T].transpose(0, 2, 1)).sum(axis=0)  # sum_t da_t z_t^T
-        dx[:, rows] = (w_x @ da).transpose(0, 2, 1)           # dx_t = W_ih^T da_t
-        return (dh.T, *(d.T for d in dc)), dws, dW
+            if t % CHUNK == 0:  # steps t .. t+CHUNK-1 are final: their products can start
+                done = slice(t, min(t + CHUNK, T))
+                later(products, da[done], block.z[done], dx[done, rows], dWs)
+        return (dh.T, *(d.T for d in dc)), dws, dWs
 
-    results = map_blocks(scan_back, list(enumerate(cache.blocks)))
-    unpack_grads(cell, sum(r[2] for r in results), grads, P)
+    with aside(len(cache.blocks)) as later:
+        results = map_blocks(scan_back, list(enumerate(cache.blocks)))
+    unpack_grads(cell, sum(dW for r in results for dW in r[2]), grads, P)
     for _, dws, _ in results:
         for dw in dws:
             for name, value in dw.items():

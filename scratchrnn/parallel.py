@@ -22,9 +22,10 @@ import numpy as np
 
 _num_threads = None
 _pool = None
+_spare = None  # one thread for `aside`
 _controller = None
 MIN_ROWS = 64  # below this a block is mostly Python overhead: never cut smaller
-PARALLEL_WORK = 2_000_000  # multiply-adds of one step below which a block runs alone
+PARALLEL_WORK = 4_000_000  # multiply-adds of one step below which a block runs alone
 BLOCK_ELEMENTS = 1 << 20  # most elements of one step's gates in one block (4 MiB float32)
 
 
@@ -69,13 +70,38 @@ def row_blocks(batch: int, width: int, macs: int, xp) -> list:
 def map_blocks(fn, blocks: list) -> list:
     """[fn(b) for b in blocks], the blocks shared out over the threads, results in order."""
     workers = min(get_num_threads(), len(blocks))
-    if workers == 1:
-        return [fn(b) for b in blocks]
-    global _pool
-    if _pool is None or _pool._max_workers != workers:
-        _pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scratchrnn")
-    with blas_threads(1):  # one BLAS thread per worker: the workers are the parallelism
+    with blas_threads(1):  # the blocks are the parallelism: BLAS threads only cost here
+        if workers == 1:   # (a lone block's per-step products are small: measured 1.3x
+            return [fn(b) for b in blocks]  # slower with OpenBLAS's 2 threads)
+        global _pool
+        if _pool is None or _pool._max_workers != workers:
+            _pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scratchrnn")
         return list(_pool.map(fn, blocks))
+
+
+@contextlib.contextmanager
+def aside(blocks: int):
+    """Yield ``later(fn, *args)``: fn runs on a spare thread if `blocks` leave one idle.
+
+    With fewer blocks than threads a core would wait while a block's loop runs; work that
+    does not feed the loop (backward's weight- and input-gradient products of finished
+    steps) goes there instead, as large NumPy calls that hold the GIL only briefly.
+    Otherwise ``later`` calls fn at once. Leaving the context waits for everything handed
+    to ``later`` (and re-raises its errors); BLAS is held to one thread meanwhile.
+    """
+    if blocks >= get_num_threads():
+        yield lambda fn, *args: fn(*args)
+        return
+    global _spare
+    if _spare is None:
+        _spare = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scratchrnn-aside")
+    futures = []
+    with blas_threads(1):
+        try:
+            yield lambda fn, *args: futures.append(_spare.submit(fn, *args))
+        finally:
+            for f in futures:
+                f.result()
 
 
 def blas_threads(n: int):
