@@ -38,7 +38,9 @@ from .backend import Workspace, namespace_of
 from .cells import StepWeights
 from .parallel import aside, map_blocks, row_blocks
 
-CHUNK = 8  # backward: the products of every CHUNK finished steps start while the loop goes on
+CHUNK = 8  # every CHUNK finished steps, their slopes (forward) or products (backward) start
+ASIDE_SLOPES = 16384  # forward hands slopes to a spare core only from H*B = this (below,
+                      # its calls are so short that the helper's GIL hand-overs cost more)
 
 
 class Block(NamedTuple):
@@ -46,6 +48,8 @@ class Block(NamedTuple):
     rows: slice
     z: object        # T+1,F,b  [h_{t-1}; x_t; 1] for t < T, h_T in z[T, :P]
     steps: list      # T cell caches
+    fill: object     # fill(s, done): writes the slopes of the steps `done` into s
+    s: object        # T,SLOPES*H,b  the cell's slopes, or None if not computed yet
 
 
 class DirectionCache(NamedTuple):
@@ -99,10 +103,12 @@ def unpack_grads(cell, dW, grads, P):
 
 
 def direction_forward(cell, x, state0, p, nonlinearity="tanh", reverse=False,
-                      workspace=None, last_only=False):
+                      workspace=None, last_only=False, slopes=True):
     """Run one direction. x (T,B,I), state0 tuple of (B,*) -> out, state_T, cache.
 
     out: (T,B,P) in time order, or with last_only=True only the output at time T-1 (B,P).
+    slopes=True also computes each step's slopes for backward, CHUNK steps at a time
+    beside the loop (False, e.g. in eval mode: backward computes them if it is called).
     `p` maps 'w_ih', 'w_hh', 'b_ih', 'b_hh', 'w_hr' to torch-shaped arrays (or None).
     """
     xp = namespace_of(x)
@@ -110,11 +116,12 @@ def direction_forward(cell, x, state0, p, nonlinearity="tanh", reverse=False,
     xs = _flip(x, reverse)                                    # T,B,I processing order
     T, B, I = xs.shape
     P, R = state0[0].shape[1], len(cell.LAYOUT)
-    W = pack(cell, p, P)                               # R*H,F
+    W = pack(cell, p, P)                                      # R*H,F
     H, F, dtype = W.shape[0] // R, W.shape[1], W.dtype
     w = StepWeights(p["w_hr"], nonlinearity)
     out = xp.empty((B, P) if last_only else (T, B, P), dtype=dtype)
     t_last = 0 if reverse else T - 1                          # the step that is time T-1
+    blocks = row_blocks(B, R * H, R * H * F, xp)
 
     def scan(job):  # one block of batch columns through all T steps
         n, rows = job
@@ -129,20 +136,31 @@ def direction_forward(cell, x, state0, p, nonlinearity="tanh", reverse=False,
         z[0, :P] = state0[0][rows].T
         for c, s in zip(cs, state0[1:]):
             c[0] = s[rows].T
+
+        def fill(s, done):  # the slopes of steps `done`, from what forward left in z, a, cs
+            after = slice(done.start + 1, done.stop + 1)
+            cell.slopes(a[done].reshape(-1, R, H, b), (z[done, :P], *(c[done] for c in cs)),
+                        (z[after, :P], *(c[after] for c in cs)),
+                        s[done].reshape(-1, cell.SLOPES, H, b), w)
+
+        s = ws.empty(("s", n), (T, cell.SLOPES * H, b), dtype) if slopes else None
         steps = []
         for t in range(T):
             xp.matmul(W, z[t], out=a[t])                      # a_t = W [h; x; 1]
             state = (z[t, :P],) + tuple(c[t] for c in cs)
             new = (z[t + 1, :P],) + tuple(c[t + 1] for c in cs)
             steps.append(cell.forward(a[t].reshape(R, H, b), state, new, w))
+            if s is not None and (t % CHUNK == CHUNK - 1 or t == T - 1):
+                later(fill, s, slice(t - t % CHUNK, t + 1))   # those steps are final
         if last_only:
             out[rows] = z[t_last + 1, :P].T
         else:
             out[:, rows] = z[1:, :P].transpose(0, 2, 1)
         final = (z[T, :P],) + tuple(c[T] for c in cs)         # copies: z, c are reused
-        return tuple(s.T.copy() for s in final), Block(rows, z, steps)
+        return tuple(s.T.copy() for s in final), Block(rows, z, steps, fill, s)
 
-    results = map_blocks(scan, list(enumerate(row_blocks(B, R * H, R * H * F, xp))))
+    with aside(len(blocks), worth=H * B >= ASIDE_SLOPES) as later:
+        results = map_blocks(scan, list(enumerate(blocks)))
     state = tuple(xp.concatenate(parts) if len(results) > 1 else parts[0]
                   for parts in zip(*(r[0] for r in results)))
     out = out if last_only else _flip(out, reverse)
@@ -182,6 +200,11 @@ def direction_backward(cell, dout, dstate_T, cache, p, grads, nonlinearity="tanh
         n, block = job
         rows, b = block.rows, block.rows.stop - block.rows.start
         da = ws.empty(("da", n), (T, RH, b), dtype)           # d(pre-activations)
+        s = block.s
+        if s is None:  # forward skipped them (eval mode): all steps now
+            s = ws.empty(("s", n), (T, cell.SLOPES * H, b), dtype)
+            block.fill(s, slice(0, T))
+        s = s.reshape(T, cell.SLOPES, H, b)
         dh = dstate_T[0][rows].T.copy()                       # P,b (ours: updated in place)
         dc = [d[rows].T.copy() for d in dstate_T[1:]]         # H,b LSTM's cell state
         dws, dWs = [], []
@@ -192,7 +215,8 @@ def direction_backward(cell, dout, dstate_T, cache, p, grads, nonlinearity="tanh
                 dh += dout[t, rows].T                         # output + carried
             elif t == t_last:
                 dh += dout[rows].T
-            direct, dw = cell.backward((dh, *dc), block.steps[t], da[t].reshape(R, H, b), w)
+            direct, dw = cell.backward((dh, *dc), block.steps[t], s[t], da[t].reshape(R, H, b),
+                                       w)
             dh = w_h @ da[t]                                  # dh_{t-1} = W_hh^T da_t
             if direct[0] is not None:
                 dh += direct[0]

@@ -40,16 +40,14 @@ def relu(x, out=None):
 ACTIVATIONS = {"tanh": tanh, "relu": relu}
 
 
-def activation_grad(name: str, y, dy, out=None):
-    """dL/dx from dL/dy for y = act(x), written with the output y only.
-
-    tanh: dy * (1 - y^2);  relu: dy * (y > 0).
-    """
+def activation_slope(name: str, y, out=None):
+    """act'(x) written with the output y = act(x) only: tanh: 1 - y^2;  relu: [y > 0]."""
     xp = namespace_of(y)
     if name == "tanh":
         out = xp.multiply(y, y, out=out)
-        xp.subtract(1, out, out=out)
-        return xp.multiply(out, dy, out=out)
+        return xp.subtract(1, out, out=out)
     if name == "relu":
-        return xp.multiply(dy, y > 0, out=out)
+        out = xp.empty_like(y) if out is None else out
+        out[...] = y > 0
+        return out
     raise ValueError(f"unknown activation {name!r}")

@@ -80,16 +80,17 @@ def map_blocks(fn, blocks: list) -> list:
 
 
 @contextlib.contextmanager
-def aside(blocks: int):
+def aside(blocks: int, worth: bool = True):
     """Yield ``later(fn, *args)``: fn runs on a spare thread if `blocks` leave one idle.
 
     With fewer blocks than threads a core would wait while a block's loop runs; work that
-    does not feed the loop (backward's weight- and input-gradient products of finished
-    steps) goes there instead, as large NumPy calls that hold the GIL only briefly.
-    Otherwise ``later`` calls fn at once. Leaving the context waits for everything handed
+    does not feed the loop (the slopes of finished steps, backward's weight- and
+    input-gradient products) goes there instead, as large NumPy calls that hold the GIL
+    only briefly. Otherwise (or if the caller says it is not `worth` it) ``later`` calls
+    fn at once. Leaving the context waits for everything handed
     to ``later`` (and re-raises its errors); BLAS is held to one thread meanwhile.
     """
-    if blocks >= get_num_threads():
+    if blocks >= get_num_threads() or not worth:
         yield lambda fn, *args: fn(*args)
         return
     global _spare

@@ -12,12 +12,11 @@ candidate needs its h-part and x-part apart: four row blocks (LAYOUT) r, z,
 gh = W_hn h + b_hn, gx = W_in x + b_in.
 
 Shapes (one column per sample): a (4,H,b), h (H,b). Backward, with dh the gradient
-reaching h':
+reaching h' and the slopes s of the step (sigma' = s(1-s), tanh' = 1 - n^2):
 
-    dn = dh * (1 - z);  dz = dh * (h - n);  dh_prev = dh * z     (+ W_hh^T da, caller)
-    da_n = dn * (1 - n^2);  dr = da_n * gh
-    da_r = dr * r(1-r);  da_z = dz * z(1-z)
-    d(pre-activation) = [da_r, da_z, da_n * r (the gh block), da_n (the gx block)]
+    s = [(h - n) z(1-z), (1-z)(1-n^2), gh r(1-r)]                  need no gradient
+    da_z = dh * s[0];  da_n = dh * s[1];  da_r = da_n * s[2];  da_gh = da_n * r
+    d(pre-activation) = [da_r, da_z, da_gh, da_n];   dh_prev = dh * z  (+ W_hh^T da, caller)
 """
 from typing import NamedTuple
 
@@ -26,11 +25,11 @@ from ..functional import sigmoid, tanh
 
 GATES = 3  # torch's stacked gates: weight_ih is (GATES*H, I)
 LAYOUT = ((0, 0), (1, 1), (2, None), (None, 2))   # r, z, W_hn h + b_hn, W_in x + b_in
+SLOPES = 3
 
 
 class Cache(NamedTuple):
     gates: object   # 4,H,b  activated r, z; gh = W_hn h + b_hn; activated n
-    h_prev: object  # H,b
 
 
 def forward(a, state, new, w):
@@ -44,22 +43,32 @@ def forward(a, state, new, w):
     xp.subtract(h_prev, n, out=h)
     h *= z
     h += n                                                  # h' = n + z (h - n)
-    return Cache(a, h_prev)
+    return Cache(a)
 
 
-def backward(dnew, cache, da, w):
+def slopes(a, prev, new, s, w):
+    """Steps t0..t1 at once, (n,...) arrays: s = [(h-n) z(1-z), (1-z)(1-n^2), gh r(1-r)]."""
+    xp = namespace_of(a)
+    r, z, gh, n = a[:, 0], a[:, 1], a[:, 2], a[:, 3]
+    one_minus_z = 1 - z
+    xp.multiply(z, one_minus_z, out=s[:, 0])
+    s[:, 0] *= prev[0] - n                                  # dh'/dz = h - n
+    xp.multiply(n, n, out=s[:, 1])
+    xp.subtract(1, s[:, 1], out=s[:, 1])
+    s[:, 1] *= one_minus_z                                  # dh'/d(pre-act n) = (1-z)(1-n^2)
+    xp.subtract(1, r, out=s[:, 2])
+    s[:, 2] *= r
+    s[:, 2] *= gh                                           # d(pre-act n)/d(pre-act r)
+
+
+def backward(dnew, cache, s, da, w):
     """dnew = (dh',); writes d(pre-activation) into da (4,H,b) -> (dh * z,), {}."""
     xp = namespace_of(da)
     (dh,) = dnew
-    r, z, gh, n = cache.gates                               # H,b each
+    r, z = cache.gates[0], cache.gates[1]                   # H,b each
     da_r, da_z, da_gh, da_n = da
-    xp.subtract(cache.h_prev, n, out=da_z)
-    da_z *= dh                                              # dz = dh (h - n)
-    da_z *= z * (1 - z)
-    xp.subtract(1, z, out=da_n)
-    da_n *= dh                                              # dn = dh (1 - z)
-    da_n *= 1 - n * n
-    xp.multiply(da_n, gh, out=da_r)                         # dr = da_n gh
-    da_r *= r * (1 - r)
+    xp.multiply(dh, s[0], out=da_z)
+    xp.multiply(dh, s[1], out=da_n)
+    xp.multiply(da_n, s[2], out=da_r)                       # dr = da_n gh, times r(1-r)
     xp.multiply(da_n, r, out=da_gh)                         # gh entered as r * gh
     return (dh * z,), {}

@@ -11,12 +11,13 @@
 Shapes (one column per sample): gates (4,H,b), c (H,b), h (P,b), W_hr (P,H), P =
 proj_size or H. The caller packs the rows as i, f, o, g (LAYOUT), so the three sigmoids
 are one call on a[:3]. Backward, with dh', dc' the gradients reaching h', c' (from
-above and from step t+1):
+above and from step t+1), and the slopes s of the step (sigma' = s(1-s), tanh' = 1 - t^2):
 
+    s  = [i(1-i), f(1-f), o(1-o), 1-g^2, o(1-tanh(c')^2)]           need no gradient
     dm = dh' (or W_hr^T dh', and dW_hr += dh' m^T)
-    do = dm * tanh(c');   dc = dc' + dm * o * (1 - tanh(c')^2)     the total on c'
+    do = dm * tanh(c');   dc = dc' + dm * s[4]       everything that reaches c'
     di = dc * g;  df = dc * c;  dg = dc * i;  dc_prev = dc * f
-    d(pre-activation) = di*i(1-i), df*f(1-f), do*o(1-o), dg*(1-g^2)
+    d(pre-activation) = [di, df, do, dg] * s[:4]
     (the caller adds dh_prev = W_hh^T d(pre-activation))
 """
 from typing import NamedTuple
@@ -26,6 +27,7 @@ from ..functional import sigmoid, tanh
 
 GATES = 4  # torch's stacked gates: weight_ih is (GATES*H, I)
 LAYOUT = ((0, 0), (1, 1), (3, 3), (2, 2))   # row blocks i, f, o, g (torch: i, f, g, o)
+SLOPES = 5
 
 
 class Cache(NamedTuple):
@@ -54,12 +56,25 @@ def forward(a, state, new, w):
     return Cache(a, c_prev, tanh_c, m)
 
 
-def backward(dnew, cache, da, w):
+def slopes(a, prev, new, s, w):
+    """Steps t0..t1 at once, (n,...) arrays: s = [i(1-i), f(1-f), o(1-o), 1-g^2, o(1-tanh^2(c'))]."""
+    xp = namespace_of(a)
+    ifo, q = s[:, :3], s[:, 4]
+    xp.subtract(1, a[:, :3], out=ifo)
+    ifo *= a[:, :3]                                       # sigma' = s(1-s)
+    xp.multiply(a[:, 3], a[:, 3], out=s[:, 3])
+    xp.subtract(1, s[:, 3], out=s[:, 3])                  # tanh' = 1 - g^2
+    tanh(new[1], out=q)                                   # tanh(c'), as forward had it
+    q *= q
+    xp.subtract(1, q, out=q)
+    q *= a[:, 2]                                          # o (1 - tanh^2(c'))
+
+
+def backward(dnew, cache, s, da, w):
     """dnew = (dh', dc'); writes d(pre-activation) into da (4,H,b) -> (None, dc), dw."""
     xp = namespace_of(da)
     dh, dc_next = dnew
-    gates = cache.gates
-    i, f, o, g = gates                                    # H,b each, activated
+    i, f, o, g = cache.gates                              # H,b each, activated
     dw = {}
     if w.w_hr is None:
         dm = dh                                           # H,b
@@ -68,18 +83,11 @@ def backward(dnew, cache, da, w):
         dw["w_hr"] = dh @ cache.m.T                       # P,H
     di, df, do, dg = da
     xp.multiply(dm, cache.tanh_c, out=do)                 # do = dm * tanh(c')
-    dc = cache.tanh_c * cache.tanh_c                      # H,b
-    xp.subtract(1, dc, out=dc)
-    dc *= o
-    dc *= dm
-    dc += dc_next                                         # dc = dc' + dm*o*(1-tanh^2)
+    dc = dm * s[4]                                        # H,b
+    dc += dc_next                                         # dc = dc' + dm o (1-tanh^2)
     xp.multiply(dc, g, out=di)
     xp.multiply(dc, cache.c_prev, out=df)
     xp.multiply(dc, i, out=dg)
     dc_prev = dc * f                                      # H,b
-    # through the nonlinearities: sigma' = s(1-s), tanh' = 1 - t^2
-    s = 1 - gates[:3]                                     # 3,H,b
-    s *= gates[:3]
-    da[:3] *= s                                           # i, f, o
-    dg *= 1 - g * g
+    da *= s[:4]                                           # through the nonlinearities
     return (None, dc_prev), dw

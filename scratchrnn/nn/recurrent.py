@@ -128,7 +128,7 @@ class RNNBase(Module):
                 out, state_T, cache = bptt.direction_forward(
                     self.cell, inp, state0, self._direction(self._params, sfx),
                     self.nonlinearity, reverse=bool(d), workspace=self._workspace(layer, d),
-                    last_only=last)
+                    last_only=last, slopes=self.training)
                 outs.append(out)
                 layer_caches.append(cache)
                 for k, s in enumerate(state_T):

@@ -37,8 +37,8 @@ def test_gradcheck_catches_a_broken_backward(monkeypatch):
     """Drop the z*dh term of the GRU backward: gradcheck must fail."""
     original = gru_cell.backward
 
-    def broken(dnew, cache, da, w):
-        (direct,), dw = original(dnew, cache, da, w)
+    def broken(dnew, cache, s, da, w):
+        (direct,), dw = original(dnew, cache, s, da, w)
         z = cache.gates[1]                                   # H,b update gate
         return (direct - dnew[0] * z,), dw                   # drops h' = ... + z h's term
 

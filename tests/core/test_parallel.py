@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 from twins import assert_pairs_close, layer_twin_run, randomize
 
+import scratchrnn.bptt as bptt
 import scratchrnn.nn as snn
 import scratchrnn.parallel as parallel
 
@@ -78,3 +79,31 @@ def test_threads_context_sets_and_restores(monkeypatch):
     with parallel.threads(1):
         assert parallel.get_num_threads() == 1
     assert parallel.get_num_threads() == default
+
+
+@pytest.mark.parametrize("mode", ["RNN", "LSTM", "GRU"])
+def test_work_handed_to_the_spare_core_matches_torch(monkeypatch, mode):
+    """Slopes (forward) and gradient products (backward) computed beside the loop."""
+    monkeypatch.setattr(parallel, "_num_threads", 2)
+    monkeypatch.setattr(bptt, "ASIDE_SLOPES", 1)
+    monkeypatch.setattr(bptt, "CHUNK", 3)                   # T = 11: chunks 3, 3, 3, 2
+    rng = np.random.default_rng(3)
+    layer = getattr(snn, mode)(2, 5, dtype="float64", seed=0)
+    randomize(layer, rng)
+    pairs = layer_twin_run(layer, rng.normal(size=(11, 6, 2)), None, rng)
+    assert len(layer._cache.directions[0][0].blocks) == 1   # one block: a core to spare
+    assert_pairs_close(pairs, 1e-9, mode)
+
+
+@pytest.mark.parametrize("mode", ["RNN", "LSTM", "GRU"])
+def test_backward_after_an_eval_forward_computes_the_slopes_itself(mode):
+    rng = np.random.default_rng(4)
+    layer = getattr(snn, mode)(2, 5, num_layers=2, dtype="float64", seed=0)
+    x, g = rng.normal(size=(7, 3, 2)), rng.normal(size=(7, 3, 5))
+    layer.forward(x)
+    dx_train, _ = layer.backward(g)
+    layer.eval()
+    layer.forward(x)
+    assert layer._cache.directions[0][0].blocks[0].s is None
+    dx_eval, _ = layer.backward(g)
+    np.testing.assert_allclose(dx_eval, dx_train, rtol=1e-13, atol=1e-15)
