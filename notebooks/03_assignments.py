@@ -79,7 +79,7 @@ def train_step(model, opt, X, y, criterion, clip=None, truncate=None):
 # %%
 @contextlib.contextmanager
 def one_core():
-    """Run scratchrnn's row blocks and NumPy's BLAS on one thread, then restore."""
+    """Run scratchrnn's blocks of samples and NumPy's BLAS on one thread, then restore."""
     threads = parallel.get_num_threads()
     parallel.set_num_threads(1)
     try:
@@ -114,8 +114,8 @@ for kind, ms in timing.items():
 # %% [markdown]
 # ## Assignment 2: longer segments
 # The loop over time is sequential, so the time of a step should grow linearly with the
-# segment length T (the input projections and weight gradients are one matrix product
-# each, docs/cells.md).
+# segment length T (every step is one matrix product plus elementwise work, and the
+# weight gradients are products over finished steps, docs/cells.md).
 
 # %%
 lengths = (5, 10, 20) if SMALL else (25, 50, 100, 200)
