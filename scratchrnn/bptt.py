@@ -128,36 +128,36 @@ def direction_forward(cell, x, state0, p, nonlinearity="tanh", reverse=False,
         b = rows.stop - rows.start
         z = ws.empty(("z", n), (T + 1, F, b), dtype)          # [h_{t-1}; x_t; 1] per step
         a = ws.empty(("a", n), (T, R * H, b), dtype)          # pre-activations -> gates
-        cs = [ws.empty(("c", n, k), (T + 1, s.shape[1], b), dtype)  # LSTM's cell state
-              for k, s in enumerate(state0[1:])]
+        cs = [ws.empty(("c", n, k), (T + 1, s0.shape[1], b), dtype)  # LSTM's cell state
+              for k, s0 in enumerate(state0[1:])]
         z[:T, P:P + I] = xs[:, rows].transpose(0, 2, 1)       # x_t as columns
         if F > P + I:
             z[:, -1] = 1
         z[0, :P] = state0[0][rows].T
-        for c, s in zip(cs, state0[1:]):
-            c[0] = s[rows].T
+        for c, s0 in zip(cs, state0[1:]):
+            c[0] = s0[rows].T
 
-        def fill(s, done):  # the slopes of steps `done`, from what forward left in z, a, cs
+        def fill(into, done):  # the slopes of steps `done`, from what forward left in z, a, cs
             after = slice(done.start + 1, done.stop + 1)
             cell.slopes(a[done].reshape(-1, R, H, b), (z[done, :P], *(c[done] for c in cs)),
                         (z[after, :P], *(c[after] for c in cs)),
-                        s[done].reshape(-1, cell.SLOPES, H, b), w)
+                        into[done].reshape(-1, cell.SLOPES, H, b), w)
 
-        s = ws.empty(("s", n), (T, cell.SLOPES * H, b), dtype) if slopes else None
+        slope = ws.empty(("s", n), (T, cell.SLOPES * H, b), dtype) if slopes else None
         steps = []
         for t in range(T):
             xp.matmul(W, z[t], out=a[t])                      # a_t = W [h; x; 1]
             state = (z[t, :P],) + tuple(c[t] for c in cs)
             new = (z[t + 1, :P],) + tuple(c[t + 1] for c in cs)
             steps.append(cell.forward(a[t].reshape(R, H, b), state, new, w))
-            if s is not None and (t % CHUNK == CHUNK - 1 or t == T - 1):
-                later(fill, s, slice(t - t % CHUNK, t + 1))   # those steps are final
+            if slope is not None and (t % CHUNK == CHUNK - 1 or t == T - 1):
+                later(fill, slope, slice(t - t % CHUNK, t + 1))  # those steps are final
         if last_only:
             out[rows] = z[t_last + 1, :P].T
         else:
             out[:, rows] = z[1:, :P].transpose(0, 2, 1)
         final = (z[T, :P],) + tuple(c[T] for c in cs)         # copies: z, c are reused
-        return tuple(s.T.copy() for s in final), Block(rows, z, steps, fill, s)
+        return tuple(f.T.copy() for f in final), Block(rows, z, steps, fill, slope)
 
     with aside(len(blocks), worth=H * B >= ASIDE_SLOPES) as later:
         results = map_blocks(scan, list(enumerate(blocks)))

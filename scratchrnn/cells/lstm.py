@@ -57,7 +57,8 @@ def forward(a, state, new, w):
 
 
 def slopes(a, prev, new, s, w):
-    """Steps t0..t1 at once, (n,...) arrays: s = [i(1-i), f(1-f), o(1-o), 1-g^2, o(1-tanh^2(c'))]."""
+    """Steps t0..t1 at once, (n,...) arrays:
+    s = [i(1-i), f(1-f), o(1-o), 1-g^2, o(1-tanh^2(c'))]."""
     xp = namespace_of(a)
     ifo, q = s[:, :3], s[:, 4]
     xp.subtract(1, a[:, :3], out=ifo)
