@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import math
 
 import numpy as np
 
@@ -89,17 +90,19 @@ class Workspace:
     """Arrays kept from one call to the next, by name (a layer's forward/backward buffers).
 
     A fresh large array costs the operating system's page faults on first touch (here
-    ~0.25 ms per MiB, more than the arithmetic on it), so the buffers of one call are
-    reused by the next one of the same shape. Whatever lives in them is only valid until
-    that next call.
+    ~0.25 ms per MiB, more than the arithmetic on it), so each name keeps one flat buffer
+    that only grows, and a call gets the front of it in the shape it asks for: calls of
+    any size up to the largest so far (training batches, then smaller validation ones)
+    allocate nothing. Whatever lives in them is only valid until the next call.
     """
 
     def __init__(self, xp=np):
         self.xp, self._arrays = xp, {}
 
     def empty(self, key, shape, dtype):
-        """An uninitialized array for `key` (reused if the shape and dtype match)."""
-        a = self._arrays.get(key)
-        if a is None or a.shape != tuple(shape) or a.dtype != dtype:
-            a = self._arrays[key] = self.xp.empty(shape, dtype=dtype)
-        return a
+        """An uninitialized C-contiguous array of `shape` for `key`."""
+        size = math.prod(shape)
+        flat = self._arrays.get(key)
+        if flat is None or flat.size < size or flat.dtype != dtype:
+            flat = self._arrays[key] = self.xp.empty(size, dtype=dtype)
+        return flat[:size].reshape(shape)

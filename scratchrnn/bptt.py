@@ -34,9 +34,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from . import workers
 from .backend import Workspace, namespace_of
 from .cells import StepWeights
-from .parallel import aside, map_blocks, row_blocks
+from .parallel import aside, get_num_threads, map_blocks, row_blocks
 
 CHUNK = 8  # every CHUNK finished steps, their slopes (forward) or products (backward) start
 ASIDE_SLOPES = 16384  # forward hands slopes to a spare core only from H*B = this (below,
@@ -110,9 +111,25 @@ def direction_forward(cell, x, state0, p, nonlinearity="tanh", reverse=False,
     slopes=True also computes each step's slopes for backward, CHUNK steps at a time
     beside the loop (False, e.g. in eval mode: backward computes them if it is called).
     `p` maps 'w_ih', 'w_hh', 'b_ih', 'b_hh', 'w_hr' to torch-shaped arrays (or None).
+    With several cores and enough work, worker processes take shares of the batch rows.
     """
     xp = namespace_of(x)
     ws = workspace or Workspace(xp)
+    T, B, I = x.shape
+    macs = len(cell.LAYOUT) * p["w_hh"].shape[0] // cell.GATES * (p["w_ih"].shape[1]
+                                                                   + p["w_hh"].shape[1] + 1)
+    rows = workers.shares(B, T * B * macs, get_num_threads(), xp)
+    if len(rows) > 1:  # worker processes take rows[1:] (None: they are busy or absent)
+        shared = workers.forward(_forward_rows, rows, ws, cell, x, state0, p, nonlinearity,
+                                 reverse, last_only, slopes)
+        if shared is not None:
+            return shared
+    return _forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only, slopes)
+
+
+def _forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only, slopes):
+    """direction_forward in this process (its threads share the rows, see parallel.py)."""
+    xp = namespace_of(x)
     xs = _flip(x, reverse)                                    # T,B,I processing order
     T, B, I = xs.shape
     P, R = state0[0].shape[1], len(cell.LAYOUT)
@@ -177,8 +194,16 @@ def direction_backward(cell, dout, dstate_T, cache, p, grads, nonlinearity="tanh
     the state had been detached there (torch: run x[:T-k], detach h, run x[T-k:]).
     Returns dx (T,B,I) in time order and dstate0 (tuple).
     """
+    ws = workspace or Workspace(namespace_of(dout))
+    if isinstance(cache, workers.SharedCache):  # the forward was shared with workers
+        return workers.backward(_backward_rows, cache, ws, cell, dout, dstate_T, p, grads,
+                                nonlinearity, truncate)
+    return _backward_rows(cell, dout, dstate_T, cache, p, grads, nonlinearity, truncate, ws)
+
+
+def _backward_rows(cell, dout, dstate_T, cache, p, grads, nonlinearity, truncate, ws):
+    """direction_backward in this process (its threads share the rows, see parallel.py)."""
     xp = namespace_of(dout)
-    ws = workspace or Workspace(xp)
     W, reverse = cache.w, cache.reverse
     T, R = len(cache.blocks[0].steps), len(cell.LAYOUT)
     B, P = dstate_T[0].shape

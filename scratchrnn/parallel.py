@@ -105,6 +105,17 @@ def aside(blocks: int, worth: bool = True):
                 f.result()
 
 
+@contextlib.contextmanager
+def single_core():
+    """One core while inside (this process's share while workers run theirs: workers.py)."""
+    global _num_threads
+    previous, _num_threads = _num_threads, 1
+    try:
+        yield
+    finally:
+        _num_threads = previous
+
+
 def blas_threads(n: int):
     """Context holding NumPy's BLAS to `n` threads (benchmarks: same count as torch)."""
     global _controller

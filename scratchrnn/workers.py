@@ -1,0 +1,239 @@
+"""Worker processes: the other cores' share of a batch, with no GIL to share.
+
+Batch columns never interact inside a recurrent layer, so a direction can run on a
+share of the rows anywhere: this is data parallelism (what torch's DistributedDataParallel
+does across machines), here across the cores of one machine. With n cores, the batch is
+cut into n shares; this process runs the first one while n-1 worker processes each run
+one, through the very same `bptt` code, and keep what backward will need. Backward
+sends each worker its share of the gradient; its weight gradients come back and are
+added up (dW is a sum over samples).
+
+Why processes, not threads: every NumPy call hands Python's GIL over, and at the sizes
+of one time step (tens of thousands of floats) two threads waiting for each other ran
+slower than one. A process has its own interpreter, so the loops never wait.
+
+The cut depends only on the batch and the number of cores, so results are the same from
+run to run; a different number of cores sums dW in another order (last bits only).
+
+A worker is a Python process running `main()` below, started on first use and fed
+pickled requests on its stdin; it imports nothing of the caller's script. It keeps, per
+Workspace of the caller (one per layer direction), its buffers and its last forward.
+Workers stop when this process exits. CPU (NumPy) only: a GPU wants one large kernel.
+"""
+from __future__ import annotations
+
+import atexit
+import contextlib
+import importlib
+import itertools
+import os
+import pickle
+import subprocess
+import sys
+import threading
+import weakref
+from typing import NamedTuple
+
+import numpy as np
+
+from .parallel import single_core
+
+SHARE_WORK = 10_000_000  # multiply-adds (all steps) a share must carry: below, the round
+                         # trip and waking a process cost more than the share saves
+MIN_ROWS = 32            # never fewer rows in a share
+_workers: list = []
+_lock = threading.Lock()
+_forgotten: list = []   # keys of Workspaces that died: the workers drop their state
+_counter = itertools.count(1)
+
+
+class SharedCache(NamedTuple):
+    """A forward whose batch rows were shared: rows[0] ran here, rows[k] in worker k-1."""
+    rows: list       # slice per share
+    here: object     # bptt.DirectionCache of rows[0]; the workers keep theirs
+    key: int         # the Workspace's name in the workers
+    generation: int  # this forward call, checked by the workers at backward
+
+
+def shares(batch: int, work: int, cores: int, xp) -> list:
+    """Cut range(batch) into equal slices, one per core with enough `work` (one for CuPy)."""
+    n = min(cores, batch // MIN_ROWS, work // SHARE_WORK) if xp is np else 1
+    edges = np.linspace(0, batch, max(n, 1) + 1).round().astype(int).tolist()
+    return [slice(a, b) for a, b in zip(edges[:-1], edges[1:])]
+
+
+def forward(run_here, rows, ws, cell, x, state0, p, nonlinearity, reverse, last_only, slopes):
+    """bptt.direction_forward with rows[k>0] in workers: (out, state_T, SharedCache) or None."""
+    with _lend(len(rows) - 1) as lent:
+        if lent is None:
+            return None
+        key, generation = _key_of(ws), next(_counter)
+        for worker, r in zip(lent, rows[1:]):
+            worker.send("forward", key, generation, cell.__name__, x[:, r],
+                        tuple(s[r] for s in state0), p, nonlinearity, reverse, last_only, slopes)
+        with single_core():
+            out, state, here = run_here(cell, x[:, rows[0]], tuple(s[rows[0]] for s in state0),
+                                        p, nonlinearity, reverse, ws, last_only, slopes)
+        parts = [(out, state)] + [w.receive() for w in lent]
+    out = np.concatenate([o for o, _ in parts], axis=0 if last_only else 1)
+    state = tuple(np.concatenate(s) for s in zip(*(s for _, s in parts)))
+    return out, state, SharedCache(rows, here, key, generation)
+
+
+def backward(run_here, cache, ws, cell, dout, dstate_T, p, grads, nonlinearity, truncate):
+    """bptt.direction_backward of a shared forward: dx, dstate0 (grads ACCUMULATED)."""
+    rows = cache.rows
+    take = (lambda a, r: a[r]) if dout.ndim == 2 else (lambda a, r: a[:, r])  # last_only?
+    with _lend(len(rows) - 1, wait=True) as lent:
+        for worker, r in zip(lent, rows[1:]):
+            worker.send("backward", cache.key, cache.generation, cell.__name__,
+                        take(dout, r), tuple(d[r] for d in dstate_T), p, nonlinearity, truncate)
+        with single_core():
+            dx, dstate0 = run_here(cell, take(dout, rows[0]), tuple(d[rows[0]] for d in dstate_T),
+                                   cache.here, p, grads, nonlinearity, truncate, ws)
+        parts = [(dx, dstate0, {})] + [w.receive() for w in lent]
+    for _, _, their_grads in parts:
+        for name, g in their_grads.items():
+            if g is not None:
+                grads[name] += g
+    dx = np.concatenate([d for d, _, _ in parts], axis=1)
+    return dx, tuple(np.concatenate(d) for d in zip(*(d for _, d, _ in parts)))
+
+
+@contextlib.contextmanager
+def _lend(count: int, wait: bool = False):
+    """Yield `count` running workers, or None if they cannot start or (unless `wait`) are
+    busy with another thread's call."""
+    if not _lock.acquire(blocking=wait):
+        yield None
+        return
+    try:
+        try:
+            while len(_workers) < count:
+                _workers.append(_Worker())
+        except OSError:  # no interpreter to start (embedded Python): run in-process
+            yield None
+            return
+        lent = _workers[:count]
+        try:
+            yield lent
+        finally:  # a reply never read (an error or Ctrl-C here) would answer the next request
+            for worker in lent:
+                if worker.pending:
+                    _workers.remove(worker)
+                    worker.close(kill=True)
+    finally:
+        _lock.release()
+
+
+def _key_of(workspace) -> int:
+    """A number naming `workspace` in the workers; they forget it once it is collected."""
+    key = getattr(workspace, "worker_key", None)
+    if key is None:
+        key = workspace.worker_key = next(_counter)
+        weakref.finalize(workspace, _forgotten.append, key)
+    return key
+
+
+class _Worker:
+    def __init__(self):
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
+                   MKL_NUM_THREADS="1",
+                   PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", "import scratchrnn.workers as w; w.main()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        self.pending = False  # a request sent, its reply not read yet
+
+    def send(self, op: str, *args) -> None:
+        forget, _forgotten[:] = list(_forgotten), []
+        self.pending = True
+        pickle.dump((op, forget, args), self.proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        self.proc.stdin.flush()
+
+    def receive(self):
+        try:
+            status, value = pickle.load(self.proc.stdout)
+        except (EOFError, OSError) as exc:
+            raise RuntimeError(f"scratchrnn worker process {self.proc.pid} died "
+                               f"(exit code {self.proc.poll()})") from exc
+        self.pending = False
+        if status == "error":
+            raise value
+        return value
+
+    def close(self, kill: bool = False) -> None:
+        with contextlib.suppress(OSError):
+            self.proc.stdin.close()          # the worker reads EOF and exits
+        if kill:
+            self.proc.kill()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()
+
+
+@atexit.register
+def shutdown() -> None:
+    """Stop every worker (they also stop by themselves when this process dies)."""
+    with _lock:
+        while _workers:
+            _workers.pop().close()
+
+
+# -- the worker's side ---------------------------------------------------------------
+def _forward(state, generation, cell, x, state0, p, nonlinearity, reverse, last_only, slopes):
+    from .bptt import direction_forward  # noqa: PLC0415 (bptt imports this module)
+    state["generation"] = generation
+    out, final, state["cache"] = direction_forward(
+        importlib.import_module(cell), x, state0, p, nonlinearity, reverse,
+        workspace=state["workspace"], last_only=last_only, slopes=slopes)
+    return out, final
+
+
+def _backward(state, generation, cell, dout, dstate_T, p, nonlinearity, truncate):
+    from .bptt import direction_backward  # noqa: PLC0415
+    if state.get("generation") != generation:
+        raise RuntimeError("backward of a forward this worker no longer holds: the layer "
+                           "ran forward again since (or the worker was restarted)")
+    grads = {k: None if v is None else np.zeros_like(v) for k, v in p.items()}
+    dx, dstate0 = direction_backward(importlib.import_module(cell), dout, dstate_T,
+                                     state["cache"], p, grads, nonlinearity, truncate,
+                                     workspace=state["workspace"])
+    return dx, dstate0, grads
+
+
+def serve(inp, out) -> None:
+    """Answer requests (op, forget, (key, generation, *args)) until the input closes."""
+    from .backend import Workspace  # noqa: PLC0415
+    from .parallel import set_num_threads  # noqa: PLC0415
+    set_num_threads(1)  # this process is one core's share
+    states, ops = {}, {"forward": _forward, "backward": _backward}
+    while True:
+        try:
+            op, forget, (key, generation, *args) = pickle.load(inp)
+        except EOFError:
+            return
+        for k in forget:
+            states.pop(k, None)
+        state = states.setdefault(key, {"workspace": Workspace(np)})
+        try:
+            reply = ("ok", ops[op](state, generation, *args))
+        except Exception as exc:  # noqa: BLE001 - sent back and raised in the caller
+            try:
+                pickle.dumps(exc)
+            except Exception:  # noqa: BLE001
+                exc = RuntimeError(repr(exc))
+            reply = ("error", exc)
+        pickle.dump(reply, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+
+
+def main() -> None:
+    """The worker process: requests on stdin, replies on stdout."""
+    replies = sys.stdout.buffer
+    sys.stdout = sys.stderr  # a stray print must not corrupt the replies
+    serve(sys.stdin.buffer, replies)

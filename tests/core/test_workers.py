@@ -1,0 +1,125 @@
+"""Shares of the batch in worker processes give torch's numbers, and fail loudly."""
+import numpy as np
+import pytest
+from twins import assert_pairs_close, layer_twin_run, randomize
+
+import scratchrnn.bptt as bptt
+import scratchrnn.nn as snn
+import scratchrnn.parallel as parallel
+import scratchrnn.workers as workers
+from scratchrnn.backend import Workspace
+from scratchrnn.cells import lstm
+from scratchrnn.models import LSTMModel
+
+
+@pytest.fixture
+def shared(monkeypatch):
+    """Two cores, and any batch of 2 * MIN_ROWS rows or more is shared with a worker."""
+    monkeypatch.setattr(parallel, "_num_threads", 2)
+    monkeypatch.setattr(parallel, "_pool", None)
+    monkeypatch.setattr(workers, "SHARE_WORK", 1)
+    monkeypatch.setattr(workers, "MIN_ROWS", 4)
+
+
+def test_shares_are_equal_cover_the_batch_and_need_enough_work():
+    rows = workers.shares(701, work=10 ** 9, cores=2, xp=np)
+    assert [(r.start, r.stop) for r in rows] == [(0, 350), (350, 701)]
+    assert len(workers.shares(701, work=10 ** 9, cores=3, xp=np)) == 3
+    assert len(workers.shares(701, work=workers.SHARE_WORK, cores=2, xp=np)) == 1   # too little
+    assert len(workers.shares(40, work=10 ** 9, cores=2, xp=np)) == 1               # too few rows
+    assert len(workers.shares(701, work=10 ** 9, cores=1, xp=np)) == 1
+    assert len(workers.shares(701, work=10 ** 9, cores=2, xp=object())) == 1        # a GPU
+
+
+@pytest.mark.parametrize("mode", ["RNN", "LSTM", "GRU"])
+def test_shared_layers_match_torch(shared, mode):
+    rng = np.random.default_rng(0)
+    kw = dict(proj_size=3) if mode == "LSTM" else {}
+    layer = getattr(snn, mode)(2, 5, num_layers=2, bidirectional=True, dtype="float64",
+                               seed=0, **kw)
+    randomize(layer, rng)
+    B = 37
+    x = rng.normal(size=(6, B, 2))
+    hx = [rng.normal(size=(4, B, layer.out_size))] + \
+        ([rng.normal(size=(4, B, 5))] if mode == "LSTM" else [])
+    pairs = layer_twin_run(layer, x, tuple(hx) if mode == "LSTM" else hx[0], rng)
+    cache = layer._cache.directions[0][0]
+    assert isinstance(cache, workers.SharedCache) and len(cache.rows) == 2
+    assert_pairs_close(pairs, 1e-9, mode)
+
+
+def test_shared_truncated_last_only_model_matches_one_process(shared, monkeypatch):
+    rng = np.random.default_rng(1)
+    x, g = rng.normal(size=(40, 9, 1)), rng.normal(size=(40, 1))
+    results = []
+    for share in (True, False):
+        monkeypatch.setattr(workers, "SHARE_WORK", 1 if share else 10 ** 12)
+        model = LSTMModel(1, 6, 1, dtype="float64", seed=2)
+        y = model.forward(x)
+        dx = model.backward(g, truncate=4)
+        results.append((y, dx, dict(model.grads)))
+    (y1, dx1, g1), (y2, dx2, g2) = results
+    np.testing.assert_allclose(y1, y2, rtol=1e-13)
+    np.testing.assert_allclose(dx1, dx2, rtol=1e-13, atol=1e-16)
+    for name in g1:  # dW is a sum over samples: two partial sums round differently
+        np.testing.assert_allclose(g1[name], g2[name], rtol=1e-12, atol=1e-15, err_msg=name)
+
+
+def test_backward_after_an_eval_forward_in_a_worker(shared):
+    rng = np.random.default_rng(4)
+    layer = snn.GRU(2, 5, dtype="float64", seed=0)
+    x, g = rng.normal(size=(7, 16, 2)), rng.normal(size=(7, 16, 5))
+    layer.forward(x)
+    dx_train, _ = layer.backward(g)
+    layer.eval()
+    layer.forward(x)
+    dx_eval, _ = layer.backward(g)
+    np.testing.assert_allclose(dx_eval, dx_train, rtol=1e-13, atol=1e-15)
+
+
+def _direction(rng, H=4, I=2):
+    p = {"w_ih": rng.normal(size=(4 * H, I)), "w_hh": rng.normal(size=(4 * H, H)),
+         "b_ih": rng.normal(size=4 * H), "b_hh": rng.normal(size=4 * H), "w_hr": None}
+    return p, (np.zeros((16, H)), np.zeros((16, H)))
+
+
+def test_backward_of_an_overwritten_forward_is_refused_and_workers_go_on(shared):
+    rng = np.random.default_rng(5)
+    p, state0 = _direction(rng)
+    ws, x, dout = Workspace(), rng.normal(size=(3, 16, 2)), rng.normal(size=(3, 16, 4))
+    dstate = (np.zeros((16, 4)),) * 2
+
+    def grads():
+        return {k: None if v is None else np.zeros_like(v) for k, v in p.items()}
+    _, _, old = bptt.direction_forward(lstm, x, state0, p, workspace=ws)
+    _, _, new = bptt.direction_forward(lstm, x, state0, p, workspace=ws)  # buffers: this one
+    with pytest.raises(RuntimeError, match="no longer holds"):  # raised in the worker
+        bptt.direction_backward(lstm, dout, dstate, old, p, grads(), workspace=ws)
+    g_shared = grads()
+    dx, _ = bptt.direction_backward(lstm, dout, dstate, new, p, g_shared, workspace=ws)
+    g_here = grads()
+    with parallel.threads(1):
+        _, _, here = bptt.direction_forward(lstm, x, state0, p)
+        dx_here, _ = bptt.direction_backward(lstm, dout, dstate, here, p, g_here)
+    np.testing.assert_allclose(dx, dx_here, rtol=1e-13)
+    np.testing.assert_allclose(g_shared["w_hh"], g_here["w_hh"], rtol=1e-12)
+
+
+def test_shutdown_stops_the_workers(shared):
+    rng = np.random.default_rng(7)
+    p, state0 = _direction(rng)
+    bptt.direction_forward(lstm, rng.normal(size=(3, 16, 2)), state0, p)
+    procs = [w.proc for w in workers._workers]
+    assert procs
+    workers.shutdown()
+    assert not workers._workers and all(proc.returncode is not None for proc in procs)
+
+
+def test_workspace_reuses_the_front_of_a_larger_buffer():
+    ws = Workspace()
+    big = ws.empty("a", (4, 5), np.float32)
+    small = ws.empty("a", (2, 3), np.float32)
+    assert small.shape == (2, 3) and small.flags.c_contiguous
+    assert np.shares_memory(big, small)
+    assert not np.shares_memory(ws.empty("a", (5, 5), np.float32), big)  # grows
+    assert ws.empty("a", (2, 3), np.float64).dtype == np.float64
