@@ -33,7 +33,8 @@ def markdown(rows: list, info: dict) -> str:
         for r in rows)
     note = (f"\nMedians of interleaved runs; numpy {info['numpy']}, torch {info['torch']}, "
             f"{info['threads']} threads each; float32 matmul peak "
-            f"{info['matmul_peak_gflops']} GFLOP/s.\n")
+            f"{info['matmul_peak_gflops']} GFLOP/s"
+            f"{'; denormals flushed to zero (both)' if info.get('flush_denormal') else ''}.\n")
     return head + body + note
 
 

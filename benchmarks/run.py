@@ -58,6 +58,9 @@ def parse_args(argv):
                    help="seconds per case after which fewer repeats are taken (min 3)")
     p.add_argument("--threads", type=int, default=parallel.get_num_threads(),
                    help="threads for BOTH torch and scratch (default: all CPUs)")
+    p.add_argument("--flush-denormal", action="store_true",
+                   help="flush denormals to zero in both: torch.set_flush_denormal(True) and "
+                        "scratchrnn.set_flush_denormal(True) (removes the T>=200 slowdown)")
     p.add_argument("--memory", action="store_true",
                    help="also measure peak memory per case (a fresh process each)")
     p.add_argument("--out", type=pathlib.Path, help="output folder "
@@ -101,6 +104,7 @@ def machine(args) -> dict:
                 torch=torch.__version__, scratchrnn=scratchrnn.__version__,
                 cpu=platform.processor() or platform.machine(), threads=args.threads,
                 matmul_peak_gflops=round(matmul_peak_gflops(), 1),
+                flush_denormal=args.flush_denormal,
                 date=datetime.datetime.now().isoformat(timespec="seconds"))
 
 
@@ -111,11 +115,18 @@ def main(argv=None) -> int:
         datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     out.mkdir(parents=True, exist_ok=True)
     rows, info = [], machine(args)
-    with parallel.threads(args.threads):
-        for case in cases_of(args):
-            rows.append(measure(case, args))
-            if not args.quiet:
-                print(report.line(rows[-1]), flush=True)
+    flush = args.flush_denormal  # each library sets its calling thread; scratchrnn's helpers
+    torch.set_flush_denormal(flush)  # and workers follow that thread
+    scratchrnn.set_flush_denormal(flush)
+    try:
+        with parallel.threads(args.threads):
+            for case in cases_of(args):
+                rows.append(measure(case, args))
+                if not args.quiet:
+                    print(report.line(rows[-1]), flush=True)
+    finally:
+        torch.set_flush_denormal(False)
+        scratchrnn.set_flush_denormal(False)
     summary_ = report.write(out, rows, info)
     print(summary_)
     print(f"results in {out}/")

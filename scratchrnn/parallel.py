@@ -20,6 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from . import fpenv
+
 _num_threads = None
 _pool = None
 _spare = None  # one thread for `aside`
@@ -76,7 +78,7 @@ def map_blocks(fn, blocks: list) -> list:
         global _pool
         if _pool is None or _pool._max_workers != workers:
             _pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scratchrnn")
-        return list(_pool.map(fn, blocks))
+        return list(_pool.map(fpenv.following(fn), blocks))
 
 
 @contextlib.contextmanager
@@ -99,7 +101,7 @@ def aside(blocks: int, worth: bool = True):
     futures = []
     with blas_threads(1):
         try:
-            yield lambda fn, *args: futures.append(_spare.submit(fn, *args))
+            yield lambda fn, *args: futures.append(_spare.submit(fpenv.following(fn), *args))
         finally:
             for f in futures:
                 f.result()

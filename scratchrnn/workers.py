@@ -36,6 +36,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import fpenv
 from .parallel import single_core
 
 SHARE_WORK = 10_000_000  # multiply-adds (all steps) a share must carry: below, the round
@@ -149,7 +150,8 @@ class _Worker:
     def send(self, op: str, *args) -> None:
         forget, _forgotten[:] = list(_forgotten), []
         self.pending = True
-        pickle.dump((op, forget, args), self.proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        request = (op, forget, fpenv.get_flush_denormal(), args)
+        pickle.dump(request, self.proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
         self.proc.stdin.flush()
 
     def receive(self):
@@ -207,16 +209,18 @@ def _backward(state, generation, cell, dout, dstate_T, p, nonlinearity, truncate
 
 
 def serve(inp, out) -> None:
-    """Answer requests (op, forget, (key, generation, *args)) until the input closes."""
+    """Answer requests (op, forget, flush_denormal, (key, generation, *args)) until the
+    input closes."""
     from .backend import Workspace  # noqa: PLC0415
     from .parallel import set_num_threads  # noqa: PLC0415
     set_num_threads(1)  # this process is one core's share
     states, ops = {}, {"forward": _forward, "backward": _backward}
     while True:
         try:
-            op, forget, (key, generation, *args) = pickle.load(inp)
+            op, forget, flush_denormal, (key, generation, *args) = pickle.load(inp)
         except EOFError:
             return
+        fpenv.follow(flush_denormal)  # as the caller's thread
         for k in forget:
             states.pop(k, None)
         state = states.setdefault(key, {"workspace": Workspace(np)})

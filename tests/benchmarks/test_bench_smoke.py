@@ -27,6 +27,20 @@ def test_quick_grid_writes_csv_json_table_and_plots(tmp_path):
     assert (out / "time_vs_hidden.png").stat().st_size > 0
 
 
+def test_flush_denormal_is_recorded_and_undone(tmp_path):
+    import torch  # noqa: PLC0415
+
+    import scratchrnn  # noqa: PLC0415
+    out = tmp_path / "bench"
+    assert main(["--models", "rnn", "--hidden", "4", "--steps", "5", "--batch", "3",
+                 "--repeats", "3", "--threads", "1", "--modes", "train", "--flush-denormal",
+                 "--out", str(out), "--quiet"]) == 0
+    assert json.loads((out / "results.json").read_text())["machine"]["flush_denormal"]
+    assert "denormals flushed to zero" in (out / "table.md").read_text()
+    assert not scratchrnn.get_flush_denormal()                      # both undone after the run
+    assert (torch.tensor([1e-37]) * 0.01).item() > 0                 # a denormal, kept
+
+
 def test_target_summary_is_geomean_and_worst():
     rows = [dict(mode="train", steps=50, batch=700, ratio=0.5),
             dict(mode="train", steps=50, batch=7000, ratio=2.0),
