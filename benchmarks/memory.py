@@ -1,7 +1,9 @@
 """Peak memory of one unit of work, measured in a fresh process.
 
 The resident set size is sampled every 0.2 ms while the work runs (ru_maxrss would also
-count the peak of importing torch); the result is the peak minus the size before.
+count the peak of importing torch); the result is the peak minus the size before. For
+scratchrnn it is the sum over this process and its worker processes (started, and counted
+in "before", ahead of the work).
 
     python -m benchmarks.memory scratch lstm 64 50 700 train    -> prints MiB
 """
@@ -12,6 +14,8 @@ import subprocess
 import sys
 import threading
 import time
+
+from scratchrnn import parallel, workers
 
 from .cases import Case, make_data, scratch_work, torch_work
 
@@ -24,18 +28,21 @@ def peak_mib(impl: str, case: Case) -> float:
     return float(out.stdout.strip())
 
 
-def _rss_mib() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+def _rss_mib(pids=("self",)) -> float:
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/statm") as f:
+            total += int(f.read().split()[1])
+    return total * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def _peak_during(work) -> float:
-    """Highest RSS (MiB) sampled while `work()` runs, minus the RSS before it."""
-    before, peak, done = _rss_mib(), [0.0], threading.Event()
+def _peak_during(work, pids=("self",)) -> float:
+    """Highest RSS (MiB) of `pids` sampled while `work()` runs, minus their RSS before it."""
+    before, peak, done = _rss_mib(pids), [0.0], threading.Event()
 
     def sample():
         while not done.is_set():
-            peak[0] = max(peak[0], _rss_mib())
+            peak[0] = max(peak[0], _rss_mib(pids))
             time.sleep(0.0002)
     sampler = threading.Thread(target=sample)
     sampler.start()
@@ -44,7 +51,7 @@ def _peak_during(work) -> float:
     finally:
         done.set()
         sampler.join()
-    return max(peak[0], _rss_mib()) - before
+    return max(peak[0], _rss_mib(pids)) - before
 
 
 def _main(argv) -> None:
@@ -52,10 +59,13 @@ def _main(argv) -> None:
     case = Case(model, int(hidden), int(steps), int(batch), mode)
     x, y = make_data(case)
     scratch_model, work = scratch_work(case, x, y)
+    pids = ["self"]
     if impl == "torch":
         work = torch_work(case, scratch_model, x, y)
+    else:  # the workers a shared batch would start, with their memory before the work
+        pids += workers.start(parallel.get_num_threads() - 1)
     # the first unit of work: later ones may reuse memory the allocator kept, hiding it
-    print(f"{max(_peak_during(work), 0.0):.1f}")
+    print(f"{max(_peak_during(work, pids), 0.0):.1f}")
 
 
 if __name__ == "__main__":

@@ -63,6 +63,17 @@ def shares(batch: int, work: int, cores: int, xp) -> list:
     return [slice(a, b) for a, b in zip(edges[:-1], edges[1:])]
 
 
+def start(count: int) -> list:
+    """Start `count` workers now and wait until they answer (else the first shared call
+    starts them); returns their process ids."""
+    with _lend(count, wait=True) as lent:
+        for worker in lent:
+            worker.send("ready", 0, 0)
+        for worker in lent:
+            worker.receive()
+        return [worker.proc.pid for worker in lent]
+
+
 def forward(run_here, rows, ws, cell, x, state0, p, nonlinearity, reverse, last_only, slopes):
     """bptt.direction_forward with rows[k>0] in workers: (out, state_T, SharedCache) or None."""
     with _lend(len(rows) - 1) as lent:
@@ -214,7 +225,8 @@ def serve(inp, out) -> None:
     from .backend import Workspace  # noqa: PLC0415
     from .parallel import set_num_threads  # noqa: PLC0415
     set_num_threads(1)  # this process is one core's share
-    states, ops = {}, {"forward": _forward, "backward": _backward}
+    states = {}
+    ops = {"forward": _forward, "backward": _backward, "ready": lambda state, generation: None}
     while True:
         try:
             op, forget, flush_denormal, (key, generation, *args) = pickle.load(inp)

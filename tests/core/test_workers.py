@@ -123,3 +123,10 @@ def test_workspace_reuses_the_front_of_a_larger_buffer():
     assert np.shares_memory(big, small)
     assert not np.shares_memory(ws.empty("a", (5, 5), np.float32), big)  # grows
     assert ws.empty("a", (2, 3), np.float64).dtype == np.float64
+
+
+def test_start_runs_workers_that_answer():
+    pids = workers.start(1)
+    assert len(pids) == 1 and pids[0] == workers._workers[0].proc.pid
+    assert workers._workers[0].proc.poll() is None   # alive
+    assert workers.start(0) == []
