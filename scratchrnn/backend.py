@@ -52,7 +52,7 @@ def backend_name(xp) -> str:
 def namespace_of(*arrays):
     """The array module owning `arrays` (NumPy unless one of them is a CuPy array)."""
     for a in arrays:
-        if type(a).__module__.split(".")[0] == "cupy":
+        if type(a) is not np.ndarray and type(a).__module__.split(".")[0] == "cupy":
             return importlib.import_module("cupy")
     return np
 

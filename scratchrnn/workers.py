@@ -157,6 +157,10 @@ class _Worker:
             [sys.executable, "-c", "import scratchrnn.workers as w; w.main()"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         self.pending = False  # a request sent, its reply not read yet
+        with contextlib.suppress(ImportError, AttributeError, OSError):  # Linux only:
+            import fcntl  # noqa: PLC0415 - pipes with room for a whole request (not 64 KiB)
+            for pipe in (self.proc.stdin, self.proc.stdout):
+                fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
 
     def send(self, op: str, *args) -> None:
         forget, _forgotten[:] = list(_forgotten), []
