@@ -2,6 +2,8 @@
 
 train:     zero_grad, forward, MSE loss and its gradient, BPTT, Adam step (full batch)
 inference: forward only (scratch in eval mode; torch in eval mode under no_grad)
+On the GPU (device 'cuda': scratchrnn on CuPy, torch on CUDA) each unit of work ends by
+waiting for the GPU, so the time is the work's, not the time to queue it.
 
 Both sides start from the same weights (copied with reference.to_torch) and see the same
 float32 data: x (B,T,1), y (B,1).
@@ -46,11 +48,19 @@ def make_data(case: Case, seed: int = 0):
     return x, y
 
 
-def scratch_work(case: Case, x, y):
-    model = MODELS[case.model](1, case.hidden, 1, dtype="float32", seed=0)
+def scratch_work(case: Case, x, y, device: str = "cpu"):
+    """(model, work) for scratchrnn; device 'cuda' builds it on CuPy and waits for the GPU."""
+    backend = "cupy" if device == "cuda" else "numpy"
+    model = MODELS[case.model](1, case.hidden, 1, dtype="float32", seed=0, backend=backend)
+    x, y = model.xp.asarray(x), model.xp.asarray(y)
+    sync = model.xp.cuda.get_current_stream().synchronize if device == "cuda" else _nothing
     if case.mode == "inference":
         model.eval()
-        return model, lambda: model.forward(x)
+
+        def infer():
+            model.forward(x)
+            sync()
+        return model, infer
     opt, loss = optim.Adam(model, lr=1e-3), MSELoss()
 
     def step():
@@ -58,18 +68,22 @@ def scratch_work(case: Case, x, y):
         loss.forward(model.forward(x), y)
         model.backward(loss.backward())
         opt.step()
+        sync()
     return model, step
 
 
-def torch_work(case: Case, scratch_model, x, y):
-    model = reference.to_torch(scratch_model)
-    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+def torch_work(case: Case, scratch_model, x, y, device: str = "cpu"):
+    """The same unit of work for the torch twin (same weights), on `device`."""
+    model = reference.to_torch(scratch_model).to(device)
+    xt, yt = torch.from_numpy(x).to(device), torch.from_numpy(y).to(device)
+    sync = torch.cuda.synchronize if device == "cuda" else _nothing
     if case.mode == "inference":
         model.eval()
 
         def infer():
             with torch.no_grad():
-                return model(xt)
+                model(xt)
+            sync()
         return infer
     opt, loss_fn = torch.optim.Adam(model.parameters(), lr=1e-3), torch.nn.MSELoss()
 
@@ -77,4 +91,22 @@ def torch_work(case: Case, scratch_model, x, y):
         opt.zero_grad()
         loss_fn(model(xt), yt).backward()
         opt.step()
+        sync()
     return step
+
+
+def gpu_problem() -> str | None:
+    """Why `--device cuda` cannot run here, or None if CuPy and torch both see a GPU."""
+    try:
+        import cupy  # noqa: PLC0415
+        if cupy.cuda.runtime.getDeviceCount() < 1:
+            return "CuPy sees no GPU"
+    except Exception as exc:  # noqa: BLE001 - ImportError, or CUDA missing at runtime
+        return f"CuPy is not usable ({type(exc).__name__}: {exc}); pip install 'scratchrnn[gpu]'"
+    if not torch.cuda.is_available():
+        return "torch has no CUDA (this torch is a CPU build)"
+    return None
+
+
+def _nothing():
+    pass

@@ -34,7 +34,8 @@ def markdown(rows: list, info: dict) -> str:
     note = (f"\nMedians of interleaved runs; numpy {info['numpy']}, torch {info['torch']}, "
             f"{info['threads']} threads each; float32 matmul peak "
             f"{info['matmul_peak_gflops']} GFLOP/s"
-            f"{'; denormals flushed to zero (both)' if info.get('flush_denormal') else ''}.\n")
+            f"{'; denormals flushed to zero (both)' if info.get('flush_denormal') else ''}"
+            f"{'; on the GPU: ' + str(info['gpu']) if info.get('gpu') else ''}.\n")
     return head + body + note
 
 

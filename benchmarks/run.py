@@ -25,7 +25,7 @@ import scratchrnn
 from scratchrnn import parallel
 
 from . import report
-from .cases import Case, make_data, scratch_work, torch_work
+from .cases import Case, gpu_problem, make_data, scratch_work, torch_work
 from .memory import peak_mib
 from .timing import interleaved, matmul_peak_gflops, summary
 
@@ -58,6 +58,8 @@ def parse_args(argv):
                    help="seconds per case after which fewer repeats are taken (min 3)")
     p.add_argument("--threads", type=int, default=parallel.get_num_threads(),
                    help="threads for BOTH torch and scratch (default: all CPUs)")
+    p.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
+                   help="cuda: the same grid on the GPU, scratchrnn on CuPy vs torch CUDA")
     p.add_argument("--flush-denormal", action="store_true",
                    help="flush denormals to zero in both: torch.set_flush_denormal(True) and "
                         "scratchrnn.set_flush_denormal(True) (removes the T>=200 slowdown)")
@@ -67,6 +69,12 @@ def parse_args(argv):
                    "(default benchmarks/results/<timestamp>)")
     p.add_argument("--quiet", action="store_true", help="no line per case")
     args = p.parse_args(argv)
+    if args.device == "cuda":
+        problem = gpu_problem()
+        if problem:
+            p.error(f"--device cuda: {problem}")
+        if args.memory:
+            p.error("--memory measures CPU memory (resident set size); not with --device cuda")
     if args.quick:
         args.grid = "quick"
         args.repeats = min(args.repeats, 3)
@@ -84,11 +92,11 @@ def cases_of(args) -> list:
 
 def measure(case: Case, args) -> dict:
     x, y = make_data(case)
-    model, scratch = scratch_work(case, x, y)
-    works = {"scratch": scratch, "torch": torch_work(case, model, x, y)}
+    model, scratch = scratch_work(case, x, y, args.device)
+    works = {"scratch": scratch, "torch": torch_work(case, model, x, y, args.device)}
     times = interleaved(works, args.repeats, budget_s=args.budget)
     row = dict(model=case.model, hidden=case.hidden, steps=case.steps, batch=case.batch,
-               mode=case.mode)
+               mode=case.mode, device=args.device)
     for impl, t in times.items():
         s = summary(t)
         row.update({f"{impl}_{k}": v for k, v in s.items()})
@@ -105,6 +113,8 @@ def machine(args) -> dict:
                 cpu=platform.processor() or platform.machine(), threads=args.threads,
                 matmul_peak_gflops=round(matmul_peak_gflops(), 1),
                 flush_denormal=args.flush_denormal,
+                device=args.device, gpu=torch.cuda.get_device_name() if args.device == "cuda"
+                else None,
                 date=datetime.datetime.now().isoformat(timespec="seconds"))
 
 

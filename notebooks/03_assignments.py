@@ -31,7 +31,7 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 
-from scratchrnn import init, parallel
+from scratchrnn import init, parallel, set_flush_denormal
 from scratchrnn.data import chronological_split, make_windows, sine_mixture
 from scratchrnn.losses import MSELoss
 from scratchrnn.models import MODELS, VanillaRNN
@@ -126,6 +126,24 @@ for kind, ms in scaling.items():
     per_step = [m / T for m, T in zip(ms, lengths)]
     print(f"{kind:<5}", "  ".join(f"T={T}: {m:6.1f} ms" for T, m in zip(lengths, ms)),
           f"| ms per time step: {min(per_step):.2f}..{max(per_step):.2f}")
+
+# %% [markdown]
+# Past T = 100 the time stops being linear: the gradient carried back through that many
+# steps decays below float32's smallest normal number (1.2e-38), and this CPU computes on
+# such *denormal* numbers many times more slowly (torch shows the same jump).
+# `scratchrnn.set_flush_denormal(True)`, like `torch.set_flush_denormal(True)`, makes the
+# CPU treat them as zero (scratchrnn/fpenv.py); the time is linear again.
+
+# %%
+set_flush_denormal(True)
+try:
+    with one_core():
+        flushed = {kind: [step_ms(kind, rng.normal(size=(B1, T, 1)), y1, H1, repeats)
+                          for T in lengths] for kind in MODELS}
+finally:
+    set_flush_denormal(False)
+for kind, ms in flushed.items():
+    print(f"{kind:<5} flushed", "  ".join(f"T={T}: {m:6.1f} ms" for T, m in zip(lengths, ms)))
 
 # %% [markdown]
 # ## Assignment 3: Xavier initialization

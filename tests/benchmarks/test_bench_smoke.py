@@ -2,6 +2,8 @@
 import csv
 import json
 
+import pytest
+
 from benchmarks.cases import Case
 from benchmarks.report import target_summary
 from benchmarks.run import main
@@ -53,3 +55,12 @@ def test_target_summary_is_geomean_and_worst():
 def test_flop_count():
     assert Case("lstm", 128, 50, 7000, "inference").flops() == 2.0 * 50 * 7000 * 512 * 129
     assert Case("rnn", 16, 10, 2, "train").flops() == 3 * 2.0 * 10 * 2 * 16 * 17
+
+
+def test_device_cuda_without_a_gpu_is_a_clear_error(capsys):
+    from benchmarks.cases import gpu_problem  # noqa: PLC0415
+    if gpu_problem() is None:
+        pytest.skip("CuPy and torch both see a GPU here")
+    with pytest.raises(SystemExit):
+        main(["--device", "cuda", "--quick", "--quiet"])
+    assert "--device cuda:" in capsys.readouterr().err
