@@ -67,6 +67,8 @@ def start(count: int) -> list:
     """Start `count` workers now and wait until they answer (else the first shared call
     starts them); returns their process ids."""
     with _lend(count, wait=True) as lent:
+        if lent is None:
+            raise RuntimeError("no worker process can be started here")
         for worker in lent:
             worker.send("ready", 0, 0)
         for worker in lent:
@@ -97,6 +99,8 @@ def backward(run_here, cache, ws, cell, dout, dstate_T, p, grads, nonlinearity, 
     rows = cache.rows
     take = (lambda a, r: a[r]) if dout.ndim == 2 else (lambda a, r: a[:, r])  # last_only?
     with _lend(len(rows) - 1, wait=True) as lent:
+        if lent is None:
+            raise RuntimeError("no worker process can be started for this backward")
         for worker, r in zip(lent, rows[1:]):
             worker.send("backward", cache.key, cache.generation, cell.__name__,
                         take(dout, r), tuple(d[r] for d in dstate_T), p, nonlinearity, truncate)
@@ -196,9 +200,13 @@ class _Worker:
 @atexit.register
 def shutdown() -> None:
     """Stop every worker (they also stop by themselves when this process dies)."""
-    with _lock:
+    locked = _lock.acquire(timeout=5)  # not forever: a thread may have died holding it
+    try:
         while _workers:
-            _workers.pop().close()
+            _workers.pop().close(kill=not locked)
+    finally:
+        if locked:
+            _lock.release()
 
 
 # -- the worker's side ---------------------------------------------------------------
