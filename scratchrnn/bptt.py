@@ -24,9 +24,10 @@ idle: `parallel.aside`); the ones row of z_t gives the biases. The same for dx:
 `pack` builds W from torch's gate-stacked parameters in the row blocks of the cell's
 LAYOUT; `unpack_grads` sends dW's blocks back to torch's names. A reverse direction
 (bidirectional layers) is the same loop over the time-flipped sequence. Batch columns
-never interact, so the loop runs on blocks of columns (one per thread: see
-`parallel.py`), each with its own buffers, and the blocks' dW are added up. The
-buffers come from a `Workspace` and are reused by the next call of the same shape.
+never interact, so with several cores each runs the loop on its share of the columns,
+in worker processes (`workers.py`); within a process the loop can also run on blocks of
+columns on threads (`parallel.py`). Each has its own buffers, and their dW are added up.
+The buffers come from a `Workspace` and are reused by the next call.
 Shapes: T time, B batch (b in a block), I input, H hidden, P = proj_size or H,
 R row blocks (RNN 1, LSTM 4, GRU 4), F = P + I + 1 (P + I without biases).
 """
@@ -116,8 +117,8 @@ def direction_forward(cell, x, state0, p, nonlinearity="tanh", reverse=False,
     xp = namespace_of(x)
     ws = workspace or Workspace(xp)
     T, B, I = x.shape
-    macs = len(cell.LAYOUT) * p["w_hh"].shape[0] // cell.GATES * (p["w_ih"].shape[1]
-                                                                   + p["w_hh"].shape[1] + 1)
+    H, P = p["w_hh"].shape[0] // cell.GATES, p["w_hh"].shape[1]
+    macs = len(cell.LAYOUT) * H * (P + I + 1)                # a sample's step: W [h; x; 1]
     rows = workers.shares(B, T * B * macs, get_num_threads(), xp)
     if len(rows) > 1:  # worker processes take rows[1:] (None: they are busy or absent)
         shared = workers.forward(_forward_rows, rows, ws, cell, x, state0, p, nonlinearity,

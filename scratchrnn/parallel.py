@@ -1,7 +1,10 @@
-"""Blocks of batch rows, run on several threads (CPU only).
+"""Blocks of batch rows, run on several threads (CPU only), and the core count.
 
 Rows of a batch never interact inside a recurrent layer, so the time loop can run on
-each block of rows separately. Two things make that fast on a CPU:
+each block of rows separately. Across cores, worker processes do that first
+(`workers.py`, one share per core, no GIL between them); threads serve within one
+process when the work is too small to share with a worker or no worker can start.
+Inside a share (one core) the blocks run one after the other. Two things make threads pay:
 
 * threads: NumPy releases the GIL inside ufuncs and matmul, so blocks handed to
   different threads run on different cores (BLAS is held to one thread meanwhile, so the
