@@ -162,12 +162,12 @@ def _forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only, slop
                         into[done].reshape(-1, cell.SLOPES, H, b), w)
 
         slope = ws.empty(("s", n), (T, cell.SLOPES * H, b), dtype) if slopes else None
+        states = list(zip(z[:, :P], *cs))                     # (h_t, c_t) views, t = 0..T
+        gates = a.reshape(T, R, H, b)
         steps = []
         for t in range(T):
             xp.matmul(W, z[t], out=a[t])                      # a_t = W [h; x; 1]
-            state = (z[t, :P],) + tuple(c[t] for c in cs)
-            new = (z[t + 1, :P],) + tuple(c[t + 1] for c in cs)
-            steps.append(cell.forward(a[t].reshape(R, H, b), state, new, w))
+            steps.append(cell.forward(gates[t], states[t], states[t + 1], w))
             if slope is not None and (t % CHUNK == CHUNK - 1 or t == T - 1):
                 later(fill, slope, slice(t - t % CHUNK, t + 1))  # those steps are final
         if last_only:
