@@ -197,6 +197,16 @@ class _Worker:
         self.proc.stdout.close()
 
 
+def _after_fork_in_child() -> None:
+    """A forked child must not talk to its parent's workers (their pipes are shared)."""
+    global _workers, _lock, _forgotten
+    _workers, _lock, _forgotten = [], threading.Lock(), []
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 @atexit.register
 def shutdown() -> None:
     """Stop every worker (they also stop by themselves when this process dies)."""

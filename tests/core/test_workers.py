@@ -31,10 +31,12 @@ def test_shares_are_equal_cover_the_batch_and_need_enough_work():
     assert len(workers.shares(701, work=10 ** 9, cores=2, xp=object())) == 1        # a GPU
 
 
-@pytest.mark.parametrize("mode", ["RNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("mode", ["RNN", "RNN_RELU", "LSTM", "GRU"])
 def test_shared_layers_match_torch(shared, mode):
     rng = np.random.default_rng(0)
     kw = dict(proj_size=3) if mode == "LSTM" else {}
+    if mode == "RNN_RELU":
+        mode, kw = "RNN", dict(nonlinearity="relu")
     layer = getattr(snn, mode)(2, 5, num_layers=2, bidirectional=True, dtype="float64",
                                seed=0, **kw)
     randomize(layer, rng)
@@ -130,3 +132,14 @@ def test_start_runs_workers_that_answer():
     assert len(pids) == 1 and pids[0] == workers._workers[0].proc.pid
     assert workers._workers[0].proc.poll() is None   # alive
     assert workers.start(0) == []
+
+
+def test_a_forked_child_starts_its_own_workers():
+    workers.start(1)
+    parents = list(workers._workers)
+    lock = workers._lock
+    try:
+        workers._after_fork_in_child()     # what os.fork runs in the child
+        assert workers._workers == [] and workers._lock is not lock
+    finally:
+        workers._workers.extend(parents)   # back to the parent's view, to be shut down
