@@ -147,8 +147,12 @@ def _key_of(workspace) -> int:
     key = getattr(workspace, "worker_key", None)
     if key is None:
         key = workspace.worker_key = next(_counter)
-        weakref.finalize(workspace, _forgotten.append, key)
+        weakref.finalize(workspace, _forget, key)
     return key
+
+
+def _forget(key: int) -> None:
+    _forgotten.append(key)  # sent with the next request (never in the middle of one)
 
 
 class _Worker:

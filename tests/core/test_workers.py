@@ -143,3 +143,18 @@ def test_a_forked_child_starts_its_own_workers():
         assert workers._workers == [] and workers._lock is not lock
     finally:
         workers._workers.extend(parents)   # back to the parent's view, to be shut down
+
+
+def test_a_collected_workspace_is_forgotten_by_the_workers(shared):
+    import gc  # noqa: PLC0415
+    rng = np.random.default_rng(8)
+    p, state0 = _direction(rng)
+    ws = Workspace()
+    _, _, cache = bptt.direction_forward(lstm, rng.normal(size=(3, 16, 2)), state0, p,
+                                         workspace=ws)
+    key = cache.key
+    del ws, cache
+    gc.collect()
+    assert key in workers._forgotten
+    bptt.direction_forward(lstm, rng.normal(size=(3, 16, 2)), state0, p)  # sends the key
+    assert key not in workers._forgotten
