@@ -44,7 +44,6 @@ SHARE_WORK = 10_000_000  # multiply-adds (all steps) a share must carry: below, 
 MIN_ROWS = 32            # never fewer rows in a share
 _workers: list = []
 _lock = threading.Lock()
-_forgotten: list = []   # keys of Workspaces that died: the workers drop their state
 _counter = itertools.count(1)
 
 
@@ -152,26 +151,29 @@ def _key_of(workspace) -> int:
 
 
 def _forget(key: int) -> None:
-    _forgotten.append(key)  # sent with the next request (never in the middle of one)
+    for worker in _workers:  # sent with each one's next request (never in the middle of one)
+        worker.forget.append(key)
 
 
 class _Worker:
     def __init__(self):
         root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        path = [root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
-                   MKL_NUM_THREADS="1",
-                   PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", "import scratchrnn.workers as w; w.main()"],
+                   MKL_NUM_THREADS="1", PYTHONPATH=os.pathsep.join(path))
+        safe = ["-P"] if sys.version_info >= (3, 11) else []  # no current folder on the path:
+        self.proc = subprocess.Popen(                          # this scratchrnn, from root
+            [sys.executable, *safe, "-c", "import scratchrnn.workers as w; w.main()"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         self.pending = False  # a request sent, its reply not read yet
+        self.forget = []      # keys of collected Workspaces, sent with the next request
         with contextlib.suppress(ImportError, AttributeError, OSError):  # Linux only:
             import fcntl  # noqa: PLC0415 - pipes with room for a whole request (not 64 KiB)
             for pipe in (self.proc.stdin, self.proc.stdout):
                 fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
 
     def send(self, op: str, *args) -> None:
-        forget, _forgotten[:] = list(_forgotten), []
+        forget, self.forget = self.forget, []
         self.pending = True
         request = (op, forget, fpenv.get_flush_denormal(), args)
         pickle.dump(request, self.proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
@@ -203,8 +205,8 @@ class _Worker:
 
 def _after_fork_in_child() -> None:
     """A forked child must not talk to its parent's workers (their pipes are shared)."""
-    global _workers, _lock, _forgotten
-    _workers, _lock, _forgotten = [], threading.Lock(), []
+    global _workers, _lock
+    _workers, _lock = [], threading.Lock()
 
 
 if hasattr(os, "register_at_fork"):

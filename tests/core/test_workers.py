@@ -152,9 +152,9 @@ def test_a_collected_workspace_is_forgotten_by_the_workers(shared):
     ws = Workspace()
     _, _, cache = bptt.direction_forward(lstm, rng.normal(size=(3, 16, 2)), state0, p,
                                          workspace=ws)
-    key = cache.key
+    key, worker = cache.key, workers._workers[0]
     del ws, cache
     gc.collect()
-    assert key in workers._forgotten
+    assert key in worker.forget
     bptt.direction_forward(lstm, rng.normal(size=(3, 16, 2)), state0, p)  # sends the key
-    assert key not in workers._forgotten
+    assert key not in worker.forget
