@@ -158,3 +158,13 @@ def test_a_collected_workspace_is_forgotten_by_the_workers(shared):
     assert key in worker.forget
     bptt.direction_forward(lstm, rng.normal(size=(3, 16, 2)), state0, p)  # sends the key
     assert key not in worker.forget
+
+
+def test_three_shares_two_workers_match_torch(shared, monkeypatch):
+    monkeypatch.setattr(parallel, "_num_threads", 3)
+    rng = np.random.default_rng(9)
+    layer = snn.LSTM(2, 5, dtype="float64", seed=0)
+    randomize(layer, rng)
+    pairs = layer_twin_run(layer, rng.normal(size=(6, 25, 2)), None, rng)
+    assert len(layer._cache.directions[0][0].rows) == 3
+    assert_pairs_close(pairs, 1e-9, "LSTM, 3 shares")
