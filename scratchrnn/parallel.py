@@ -35,7 +35,8 @@ BLOCK_ELEMENTS = 1 << 20  # most elements of one step's gates in one block (4 Mi
 
 
 def get_num_threads() -> int:
-    """Threads used for blocks of rows (default: the CPUs this process may use)."""
+    """Cores scratchrnn uses: shares of a batch in worker processes (workers.py) or blocks
+    of rows on threads (default: the CPUs this process may use)."""
     if _num_threads is not None:
         return _num_threads
     try:
@@ -45,7 +46,7 @@ def get_num_threads() -> int:
 
 
 def set_num_threads(n: int) -> None:
-    """Use `n` threads (1 = no threading), like torch.set_num_threads."""
+    """Use `n` cores, like torch.set_num_threads (1 = all in the calling thread)."""
     global _num_threads, _pool
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"number of threads must be a positive int, got {n!r}")
@@ -132,7 +133,7 @@ def blas_threads(n: int):
 
 @contextlib.contextmanager
 def threads(n: int):
-    """Use `n` threads for blocks of rows AND for NumPy's BLAS while inside; restore after."""
+    """Use `n` cores (as set_num_threads) AND n BLAS threads while inside; restore after."""
     global _num_threads, _pool
     previous = _num_threads
     set_num_threads(n)
