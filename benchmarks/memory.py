@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 
-from scratchrnn import parallel, workers
+from scratchrnn.engine import parallel, workers
 
 from .cases import Case, make_data, scratch_work, torch_work
 

@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 import scratchrnn
-from scratchrnn import parallel
+from scratchrnn.engine import parallel
 
 from . import report
 from .cases import Case, gpu_problem, make_data, scratch_work, torch_work

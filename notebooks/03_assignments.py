@@ -31,7 +31,8 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 
-from scratchrnn import init, parallel, set_flush_denormal
+from scratchrnn import init, set_flush_denormal
+from scratchrnn.engine import parallel
 from scratchrnn.data import chronological_split, make_windows, sine_mixture
 from scratchrnn.losses import MSELoss
 from scratchrnn.models import MODELS, VanillaRNN

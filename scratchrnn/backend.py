@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import math
 
 import numpy as np
 
 _BACKENDS = ("numpy", "cupy")
 _default = "numpy"
+ENGINES = ("plain", "fast")
+_engine = "fast"
 DTYPES = {"float32": np.float32, "float64": np.float64}
 
 
@@ -42,6 +43,29 @@ def set_default_backend(name: str) -> None:
 
 def default_backend() -> str:
     return _default
+
+
+def set_engine(name: str) -> None:
+    """Make `name` the engine of every layer built without `engine=` (or with None).
+
+    'plain': the lesson (scratchrnn/cells, scratchrnn/bptt.py): the whole batch in the
+    calling thread, so breakpoints and prints there see everything. 'fast' (the default):
+    scratchrnn/engine, proven equal to 'plain', several times faster.
+    """
+    global _engine
+    _engine = check_engine(name)
+
+
+def get_engine() -> str:
+    """The default engine: 'fast' unless set_engine said otherwise."""
+    return _engine
+
+
+def check_engine(name):
+    """`name` if it is an engine ('plain' / 'fast'), None if it is None, else an error."""
+    if name is not None and name not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, got {name!r}")
+    return name
 
 
 def backend_name(xp) -> str:
@@ -84,25 +108,3 @@ def asarray(a, xp, dtype):
 def ignore_overflow(xp):
     """Context that silences overflow in exp (NumPy warns; CuPy never does)."""
     return np.errstate(over="ignore") if xp is np else contextlib.nullcontext()
-
-
-class Workspace:
-    """Arrays kept from one call to the next, by name (a layer's forward/backward buffers).
-
-    A fresh large array costs the operating system's page faults on first touch (here
-    ~0.25 ms per MiB, more than the arithmetic on it), so each name keeps one flat buffer
-    that only grows, and a call gets the front of it in the shape it asks for: calls of
-    any size up to the largest so far (training batches, then smaller validation ones)
-    allocate nothing. Whatever lives in them is only valid until the next call.
-    """
-
-    def __init__(self, xp=np):
-        self.xp, self._arrays = xp, {}
-
-    def empty(self, key, shape, dtype):
-        """An uninitialized C-contiguous array of `shape` for `key`."""
-        size = math.prod(shape)
-        flat = self._arrays.get(key)
-        if flat is None or flat.size < size or flat.dtype != dtype:
-            flat = self._arrays[key] = self.xp.empty(size, dtype=dtype)
-        return flat[:size].reshape(shape)

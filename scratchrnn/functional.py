@@ -1,6 +1,8 @@
-"""Activations and their derivatives, written so they never overflow or warn.
+"""Activations and their derivatives, written so they never overflow or warn, and the
+affine map of a step.
 
-Each takes an optional ``out=`` array so the hot loop can work in place.
+Each activation takes an optional ``out=`` array (the fast engine works in place; the
+lesson never passes one).
 """
 from __future__ import annotations
 
@@ -35,6 +37,12 @@ def tanh(x, out=None):
 def relu(x, out=None):
     """max(x, 0)."""
     return namespace_of(x).maximum(x, 0, out=out)
+
+
+def linear(x, weight, bias=None):
+    """x W^T + b, torch.nn.functional.linear: x (B,in), W (out,in), b (out,) or None."""
+    y = x @ weight.T                                        # B,out
+    return y if bias is None else y + bias
 
 
 ACTIVATIONS = {"tanh": tanh, "relu": relu}

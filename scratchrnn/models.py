@@ -7,8 +7,8 @@
     y = fc(out[:, -1, :])     x (B,T,I) -> out (B,T,D*P) -> y (B,output_size)
 
 Extra keyword arguments go to the recurrent layer (num_layers, dropout, bidirectional,
-bias, dtype, seed, init, backend; plus nonlinearity for VanillaRNN, proj_size for
-LSTMModel). Parameter names are the torch
+bias, dtype, seed, init, backend, engine; plus nonlinearity for VanillaRNN, proj_size
+for LSTMModel). Parameter names are the torch
 models' state_dict keys: 'rnn.weight_ih_l0' / 'lstm.…' / 'gru.…', 'fc.weight', 'fc.bias'.
 """
 from __future__ import annotations
@@ -42,7 +42,7 @@ class _LastStepModel(Module):
         # constructor arguments, enough to rebuild the model (checkpoints, reference.to_torch)
         self.config = dict(input_size=input_size, hidden_size=hidden_size,
                            output_size=output_size, **{k: v for k, v in layer_kwargs.items()
-                                                       if k not in ("backend",)})
+                                                       if k not in ("backend", "engine")})
         self.config["dtype"] = layer.dtype.name
         self._out_shape = None
 
@@ -53,6 +53,15 @@ class _LastStepModel(Module):
     @property
     def fc(self):
         return self._children["fc"]
+
+    @property
+    def engine(self) -> str:
+        """'plain' (the lesson) or 'fast' (scratchrnn.engine): the recurrent layer's engine."""
+        return self.layer.engine
+
+    @engine.setter
+    def engine(self, name) -> None:
+        self.layer.engine = name
 
     def forward(self, x):
         """x (B,T,I) -> prediction (B,output_size) from the last time step."""

@@ -1,74 +1,68 @@
-"""GRU cell, as torch.nn.GRU computes it (one time step), gates stacked r, z, n.
+"""GRU cell, one time step, as torch.nn.GRU computes it (gates stacked r, z, n).
 
-    r  = sigma(W_ir x + b_ir + W_hr h + b_hr)        reset gate
-    z  = sigma(W_iz x + b_iz + W_hz h + b_hz)        update gate
-    n  = tanh (W_in x + b_in + r * (W_hn h + b_hn))  candidate
+    r  = sigma(x W_ir^T + b_ir + h W_hr^T + b_hr)          reset gate
+    z  = sigma(x W_iz^T + b_iz + h W_hz^T + b_hz)          update gate
+    n  = tanh (x W_in^T + b_in + r * (h W_hn^T + b_hn))    candidate
     h' = (1 - z) * n + z * h
 
-Note: torch (and cuDNN) apply the reset gate AFTER the recurrent matmul,
-``r * (W_hn h + b_hn)``; d2l and the original Cho et al. paper apply it before,
-``W_hn (r * h)``. The two are different models; this file follows torch, so the
-candidate needs its h-part and x-part apart: four row blocks (LAYOUT) r, z,
-gh = W_hn h + b_hn, gx = W_in x + b_in.
+Note: torch (and cuDNN) apply the reset gate AFTER the recurrent product,
+r * (h W_hn^T + b_hn); d2l and Cho et al. (2014) apply it before, (r * h) W_hn^T.
+They are different models; this file follows torch, so the candidate keeps its
+x-part gi_n and its h-part gh_n apart. Backward, with dh' the gradient reaching h':
 
-Shapes (one column per sample): a (4,H,b), h (H,b). Backward, with dh the gradient
-reaching h' and the slopes s of the step (sigma' = s(1-s), tanh' = 1 - n^2):
+    dn = dh' * (1 - z)        dz = dh' * (h - n)       dh (direct) = dh' * z
+    dn_a = dn * (1 - n^2)                               n's pre-activation
+    dr_a = dn_a * gh_n * r(1-r)      dz_a = dz * z(1-z)
+    dgi = [dr_a, dz_a, dn_a]         dgh = [dr_a, dz_a, dn_a * r]
+    dW_ih = dgi^T x   dW_hh = dgh^T h   db_ih = sum of dgi   db_hh = sum of dgh
+    dx = dgi W_ih     dh_prev = dgh W_hh + dh' * z
 
-    s = [(h - n) z(1-z), (1-z)(1-n^2), gh r(1-r)]                  need no gradient
-    da_z = dh * s[0];  da_n = dh * s[1];  da_r = da_n * s[2];  da_gh = da_n * r
-    d(pre-activation) = [da_r, da_z, da_gh, da_n];   dh_prev = dh * z  (+ W_hh^T da, caller)
+Shapes: B batch, I input, H hidden. x (B,I), h (B,H), W_ih (3H,I), W_hh (3H,H).
 """
 from typing import NamedTuple
 
 from ..backend import namespace_of
-from ..functional import sigmoid, tanh
-
-GATES = 3  # torch's stacked gates: weight_ih is (GATES*H, I)
-LAYOUT = ((0, 0), (1, 1), (2, None), (None, 2))   # r, z, W_hn h + b_hn, W_in x + b_in
-SLOPES = 3
+from ..functional import linear, sigmoid, tanh
 
 
 class Cache(NamedTuple):
-    gates: object   # 4,H,b  activated r, z; gh = W_hn h + b_hn; activated n
+    x: object       # B,I
+    h: object       # B,H   state before the step
+    r: object       # B,H   the activated gates
+    z: object
+    n: object
+    gh_n: object    # B,H   h W_hn^T + b_hn, what r multiplies
 
 
-def forward(a, state, new, w):
-    """a (4,H,b) pre-activations r, z, gh, gx; state = (h,); writes h' into new."""
-    xp = namespace_of(a)
-    (h_prev,), (h,) = state, new
-    r, z, gh, n = a                                         # H,b views
-    sigmoid(a[:2], out=a[:2])                               # r, z (in place)
-    n += r * gh                                             # gx + r * (W_hn h + b_hn)
-    tanh(n, out=n)                                          # n (in place of gx)
-    xp.subtract(h_prev, n, out=h)
-    h *= z
-    h += n                                                  # h' = n + z (h - n)
-    return Cache(a)
+def forward(x, state, p, nonlinearity="tanh"):
+    """One step: x (B,I), state = (h,) -> (h',), cache. (nonlinearity: tanh only.)"""
+    (h,) = state
+    xp = namespace_of(x)
+    gi_r, gi_z, gi_n = xp.split(linear(x, p["w_ih"], p["b_ih"]), 3, axis=1)  # B,H each
+    gh_r, gh_z, gh_n = xp.split(linear(h, p["w_hh"], p["b_hh"]), 3, axis=1)  # B,H each
+    r = sigmoid(gi_r + gh_r)                                                 # B,H
+    z = sigmoid(gi_z + gh_z)                                                 # B,H
+    n = tanh(gi_n + r * gh_n)                                                # B,H
+    h_new = (1 - z) * n + z * h                                              # B,H
+    return (h_new,), Cache(x, h, r, z, n, gh_n)
 
 
-def slopes(a, prev, new, s, w):
-    """Steps t0..t1 at once, (n,...) arrays: s = [(h-n) z(1-z), (1-z)(1-n^2), gh r(1-r)]."""
-    xp = namespace_of(a)
-    r, z, gh, n = a[:, 0], a[:, 1], a[:, 2], a[:, 3]
-    one_minus_z = 1 - z
-    xp.multiply(z, one_minus_z, out=s[:, 0])
-    s[:, 0] *= prev[0] - n                                  # dh'/dz = h - n
-    xp.multiply(n, n, out=s[:, 1])
-    xp.subtract(1, s[:, 1], out=s[:, 1])
-    s[:, 1] *= one_minus_z                                  # dh'/d(pre-act n) = (1-z)(1-n^2)
-    xp.subtract(1, r, out=s[:, 2])
-    s[:, 2] *= r
-    s[:, 2] *= gh                                           # d(pre-act n)/d(pre-act r)
-
-
-def backward(dnew, cache, s, da, w):
-    """dnew = (dh',); writes d(pre-activation) into da (4,H,b) -> (dh * z,), {}."""
-    xp = namespace_of(da)
-    (dh,) = dnew
-    r, z = cache.gates[0], cache.gates[1]                   # H,b each
-    da_r, da_z, da_gh, da_n = da
-    xp.multiply(dh, s[0], out=da_z)
-    xp.multiply(dh, s[1], out=da_n)
-    xp.multiply(da_n, s[2], out=da_r)                       # dr = da_n gh, times r(1-r)
-    xp.multiply(da_n, r, out=da_gh)                         # gh entered as r * gh
-    return (dh * z,), {}
+def backward(dstate, cache, p):
+    """dstate = (dh',) -> dx (B,I), (dh,), grads of w_ih, w_hh, b_ih, b_hh."""
+    (dh_new,) = dstate
+    x, h, r, z, n, gh_n = cache
+    xp = namespace_of(dh_new)
+    dn = dh_new * (1 - z)                                                    # B,H
+    dz = dh_new * (h - n)                                                    # B,H
+    dn_a = dn * (1 - n ** 2)                                                 # B,H
+    dr_a = dn_a * gh_n * r * (1 - r)                                         # B,H
+    dz_a = dz * z * (1 - z)                                                  # B,H
+    dgi = xp.concatenate([dr_a, dz_a, dn_a], axis=1)                         # B,3H
+    dgh = xp.concatenate([dr_a, dz_a, dn_a * r], axis=1)                     # B,3H
+    grads = {"w_ih": dgi.T @ x,                                              # 3H,I
+             "w_hh": dgh.T @ h}                                              # 3H,H
+    if p["b_ih"] is not None:
+        grads["b_ih"], grads["b_hh"] = dgi.sum(axis=0), dgh.sum(axis=0)      # 3H
+    dx = dgi @ p["w_ih"]                                                     # B,I
+    dh = dgh @ p["w_hh"] + dh_new * z                                        # B,H
+    return dx, (dh,), grads

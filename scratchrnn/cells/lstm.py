@@ -1,94 +1,78 @@
-"""LSTM cell, as torch.nn.LSTM computes it (one time step); torch stacks gates i, f, g, o.
+"""LSTM cell, one time step, as torch.nn.LSTM computes it (gates stacked i, f, g, o).
 
-    i = sigma(W_ii x + b_ii + W_hi h + b_hi)      input gate
-    f = sigma(W_if x + b_if + W_hf h + b_hf)      forget gate
-    g = tanh (W_ig x + b_ig + W_hg h + b_hg)      candidate cell
-    o = sigma(W_io x + b_io + W_ho h + b_ho)      output gate
+    i  = sigma(x W_ii^T + b_ii + h W_hi^T + b_hi)      input gate
+    f  = sigma(x W_if^T + b_if + h W_hf^T + b_hf)      forget gate
+    g  = tanh (x W_ig^T + b_ig + h W_hg^T + b_hg)      candidate cell
+    o  = sigma(x W_io^T + b_io + h W_ho^T + b_ho)      output gate
     c' = f * c + i * g
     m  = o * tanh(c')
-    h' = m              or, with proj_size = P > 0,   h' = W_hr m
+    h' = m                   or, with proj_size P > 0:   h' = m W_hr^T
 
-Shapes (one column per sample): gates (4,H,b), c (H,b), h (P,b), W_hr (P,H), P =
-proj_size or H. The caller packs the rows as i, f, o, g (LAYOUT), so the three sigmoids
-are one call on a[:3]. Backward, with dh', dc' the gradients reaching h', c' (from
-above and from step t+1), and the slopes s of the step (sigma' = s(1-s), tanh' = 1 - t^2):
+torch stacks the four gates' weights in one matrix: W_ih = [W_ii; W_if; W_ig; W_io].
+Backward, with dh', dc' the gradients reaching h' and c' (sigma' = s(1-s), tanh' = 1-t^2):
 
-    s  = [i(1-i), f(1-f), o(1-o), 1-g^2, o(1-tanh(c')^2)]           need no gradient
-    dm = dh' (or W_hr^T dh', and dW_hr += dh' m^T)
-    do = dm * tanh(c');   dc = dc' + dm * s[4]       everything that reaches c'
-    di = dc * g;  df = dc * c;  dg = dc * i;  dc_prev = dc * f
-    d(pre-activation) = [di, df, do, dg] * s[:4]
-    (the caller adds dh_prev = W_hh^T d(pre-activation))
+    dm  = dh'                (projection: dm = dh' W_hr,  dW_hr = dh'^T m)
+    do  = dm * tanh(c')
+    dc  = dc' + dm * o * (1 - tanh(c')^2)               all that reaches c'
+    di  = dc * g     df = dc * c     dg = dc * i        dc_prev = dc * f
+    da  = [di i(1-i), df f(1-f), dg (1-g^2), do o(1-o)] the four pre-activations
+    dW_ih = da^T x   dW_hh = da^T h   db_ih = db_hh = sum over the batch of da
+    dx  = da W_ih    dh_prev = da W_hh
+
+Shapes: B batch, I input, H hidden, P = proj_size or H. x (B,I), h (B,P), c (B,H),
+W_ih (4H,I), W_hh (4H,P), W_hr (P,H).
 """
 from typing import NamedTuple
 
 from ..backend import namespace_of
-from ..functional import sigmoid, tanh
-
-GATES = 4  # torch's stacked gates: weight_ih is (GATES*H, I)
-LAYOUT = ((0, 0), (1, 1), (3, 3), (2, 2))   # row blocks i, f, o, g (torch: i, f, g, o)
-SLOPES = 5
+from ..functional import linear, sigmoid, tanh
 
 
 class Cache(NamedTuple):
-    gates: object   # 4,H,b  activated i, f, o, g
-    c_prev: object  # H,b
-    tanh_c: object  # H,b    tanh(c')
-    m: object       # H,b    o * tanh(c'), the input of the projection (or h')
+    x: object       # B,I
+    h: object       # B,P   state before the step
+    c: object       # B,H
+    i: object       # B,H   the activated gates
+    f: object
+    g: object
+    o: object
+    tanh_c: object  # B,H   tanh(c')
+    m: object       # B,H   o * tanh(c'), the input of the projection (or h')
 
 
-def forward(a, state, new, w):
-    """a (4,H,b) pre-activations i, f, o, g; state = (h, c); writes (h', c') into new."""
-    xp = namespace_of(a)
-    c_prev = state[1]
-    h, c = new
-    i, f, o, g = a                              # H,b views
-    sigmoid(a[:3], out=a[:3])                   # i, f, o (in place)
-    tanh(g, out=g)                              # g
-    xp.multiply(f, c_prev, out=c)
-    c += i * g                                  # c' = f c + i g
-    tanh_c = tanh(c)                            # H,b
-    if w.w_hr is None:
-        m = xp.multiply(o, tanh_c, out=h)       # h' = o tanh(c')
+def forward(x, state, p, nonlinearity="tanh"):
+    """One step: x (B,I), state = (h, c) -> (h', c'), cache. (nonlinearity: tanh only.)"""
+    h, c = state
+    a = linear(x, p["w_ih"], p["b_ih"]) + linear(h, p["w_hh"], p["b_hh"])   # B,4H
+    a_i, a_f, a_g, a_o = namespace_of(a).split(a, 4, axis=1)                # B,H each
+    i, f, g, o = sigmoid(a_i), sigmoid(a_f), tanh(a_g), sigmoid(a_o)         # B,H each
+    c_new = f * c + i * g                                                    # B,H
+    tanh_c = tanh(c_new)                                                     # B,H
+    m = o * tanh_c                                                           # B,H
+    h_new = m if p["w_hr"] is None else m @ p["w_hr"].T                      # B,P
+    return (h_new, c_new), Cache(x, h, c, i, f, g, o, tanh_c, m)
+
+
+def backward(dstate, cache, p):
+    """dstate = (dh', dc') -> dx (B,I), (dh, dc), grads of w_ih, w_hh, b_ih, b_hh, w_hr."""
+    dh_new, dc_new = dstate
+    x, h, c, i, f, g, o, tanh_c, m = cache
+    grads = {}
+    if p["w_hr"] is None:
+        dm = dh_new                                                          # B,H
     else:
-        m = o * tanh_c                          # H,b
-        xp.matmul(w.w_hr, m, out=h)             # h' = W_hr m
-    return Cache(a, c_prev, tanh_c, m)
-
-
-def slopes(a, prev, new, s, w):
-    """Steps t0..t1 at once, (n,...) arrays:
-    s = [i(1-i), f(1-f), o(1-o), 1-g^2, o(1-tanh^2(c'))]."""
-    xp = namespace_of(a)
-    ifo, q = s[:, :3], s[:, 4]
-    xp.subtract(1, a[:, :3], out=ifo)
-    ifo *= a[:, :3]                                       # sigma' = s(1-s)
-    xp.multiply(a[:, 3], a[:, 3], out=s[:, 3])
-    xp.subtract(1, s[:, 3], out=s[:, 3])                  # tanh' = 1 - g^2
-    tanh(new[1], out=q)                                   # tanh(c'), as forward had it
-    q *= q
-    xp.subtract(1, q, out=q)
-    q *= a[:, 2]                                          # o (1 - tanh^2(c'))
-
-
-def backward(dnew, cache, s, da, w):
-    """dnew = (dh', dc'); writes d(pre-activation) into da (4,H,b) -> (None, dc), dw."""
-    xp = namespace_of(da)
-    dh, dc_next = dnew
-    i, f, o, g = cache.gates                              # H,b each, activated
-    dw = {}
-    if w.w_hr is None:
-        dm = dh                                           # H,b
-    else:
-        dm = w.w_hr.T @ dh                                # H,b
-        dw["w_hr"] = dh @ cache.m.T                       # P,H
-    di, df, do, dg = da
-    xp.multiply(dm, cache.tanh_c, out=do)                 # do = dm * tanh(c')
-    dc = dm * s[4]                                        # H,b
-    dc += dc_next                                         # dc = dc' + dm o (1-tanh^2)
-    xp.multiply(dc, g, out=di)
-    xp.multiply(dc, cache.c_prev, out=df)
-    xp.multiply(dc, i, out=dg)
-    dc_prev = dc * f                                      # H,b
-    da *= s[:4]                                           # through the nonlinearities
-    return (None, dc_prev), dw
+        dm = dh_new @ p["w_hr"]                                              # B,H
+        grads["w_hr"] = dh_new.T @ m                                         # P,H
+    do = dm * tanh_c                                                         # B,H
+    dc = dc_new + dm * o * (1 - tanh_c ** 2)                                 # B,H
+    di, df, dg = dc * g, dc * c, dc * i                                      # B,H each
+    dc_prev = dc * f                                                         # B,H
+    da = namespace_of(dc).concatenate(                                       # B,4H
+        [di * i * (1 - i), df * f * (1 - f), dg * (1 - g ** 2), do * o * (1 - o)], axis=1)
+    grads["w_ih"] = da.T @ x                                                 # 4H,I
+    grads["w_hh"] = da.T @ h                                                 # 4H,P
+    if p["b_ih"] is not None:
+        grads["b_ih"] = grads["b_hh"] = da.sum(axis=0)                       # 4H
+    dx = da @ p["w_ih"]                                                      # B,I
+    dh = da @ p["w_hh"]                                                      # B,P
+    return dx, (dh, dc_prev), grads

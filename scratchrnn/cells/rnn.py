@@ -1,42 +1,43 @@
-"""Elman RNN cell, as torch.nn.RNN computes it (one time step).
+"""Elman RNN cell, one time step, as torch.nn.RNN computes it.
 
-    h_t = act(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh),   act = tanh or relu
+    h' = act(x W_ih^T + b_ih + h W_hh^T + b_hh)        act = tanh or relu
 
-Shapes (one column per sample): x_t (I,b), h (H,b), W_ih (H,I), W_hh (H,H).
-One row block (R = 1): the pre-activation a = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh
-arrives as (1,H,b), already computed by the caller. Backward, with dh the gradient
-reaching h_t:
+Backward, with dh' the gradient reaching h' (from the output and from step t+1):
 
-    da = dh * s,   s = act'(a)  (tanh: 1 - h_t^2,  relu: [h_t > 0])   the slope
-    (the caller adds dh_{t-1} = W_hh^T da)
+    da     = dh' * act'(a)          tanh' = 1 - h'^2,  relu' = [h' > 0]
+    dW_ih  = da^T x       dW_hh = da^T h       db_ih = db_hh = sum over the batch of da
+    dx     = da W_ih      dh    = da W_hh
+
+Shapes: B batch, I input, H hidden. x (B,I), h (B,H), W_ih (H,I), W_hh (H,H).
 """
 from typing import NamedTuple
 
-from ..backend import namespace_of
-from ..functional import ACTIVATIONS, activation_slope
-
-GATES = 1  # torch's stacked gates: weight_ih is (GATES*H, I)
-LAYOUT = ((0, 0),)   # one block: W_hh, W_ih and both biases of the only "gate"
-SLOPES = 1           # s = act'(a)
+from ..functional import ACTIVATIONS, activation_slope, linear
 
 
 class Cache(NamedTuple):
-    h: object  # H,b  h_t
+    x: object               # B,I  the step's input
+    h: object               # B,H  the state before the step
+    h_new: object           # B,H  h' = act(a)
+    nonlinearity: str
 
 
-def forward(a, state, new, w):
-    """a (1,H,b) pre-activation; writes h_t = act(a) into new = (h_t,)."""
-    (h,) = new
-    ACTIVATIONS[w.nonlinearity](a[0], out=h)
-    return Cache(h)
+def forward(x, state, p, nonlinearity="tanh"):
+    """One step: x (B,I), state = (h,) -> (h',), cache."""
+    (h,) = state
+    a = linear(x, p["w_ih"], p["b_ih"]) + linear(h, p["w_hh"], p["b_hh"])   # B,H
+    h_new = ACTIVATIONS[nonlinearity](a)                                     # B,H
+    return (h_new,), Cache(x, h, h_new, nonlinearity)
 
 
-def slopes(a, prev, new, s, w):
-    """Steps t0..t1 at once, (n,...) arrays: s[:, 0] = act'(a), written with h_t only."""
-    activation_slope(w.nonlinearity, new[0], out=s[:, 0])
-
-
-def backward(dnew, cache, s, da, w):
-    """dnew = (dh_t,); writes da = dh_t * act'(a) into da (1,H,b)."""
-    namespace_of(da).multiply(dnew[0], s[0], out=da[0])
-    return (None,), {}
+def backward(dstate, cache, p):
+    """dstate = (dh',) -> dx (B,I), (dh,), grads of w_ih, w_hh, b_ih, b_hh."""
+    (dh_new,) = dstate
+    da = dh_new * activation_slope(cache.nonlinearity, cache.h_new)          # B,H
+    grads = {"w_ih": da.T @ cache.x,                                         # H,I
+             "w_hh": da.T @ cache.h}                                         # H,H
+    if p["b_ih"] is not None:
+        grads["b_ih"] = grads["b_hh"] = da.sum(axis=0)                       # H
+    dx = da @ p["w_ih"]                                                      # B,I
+    dh = da @ p["w_hh"]                                                      # B,H
+    return dx, (dh,), grads

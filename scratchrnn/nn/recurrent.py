@@ -10,7 +10,10 @@ Parameters are named and shaped as torch's state_dict (gates stacked in torch's 
     bias_ih_l{k}[_reverse], bias_hh_l{k}[_reverse]  (G*H,)
     weight_hr_l{k}[_reverse]  (P, H)   LSTM with proj_size = P > 0 only
 with G = 1 (RNN), 4 (LSTM), 3 (GRU); D = 2 if bidirectional else 1; P = proj_size or H.
-The loop over time is `scratchrnn.bptt`; the math of one step is `scratchrnn.cells.*`.
+engine='plain' runs the lesson: the loop over time `scratchrnn.bptt` over the steps of
+`scratchrnn.cells.*`, the whole batch in the calling thread. engine='fast' runs
+`scratchrnn.engine` (proven equal, several times faster); None (the default) follows
+`scratchrnn.set_engine` at each call ('fast' unless set).
 """
 from __future__ import annotations
 
@@ -20,16 +23,20 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import bptt
+from .. import bptt, engine
 from .. import init as _init
-from ..backend import Workspace, asarray, get_xp, resolve_dtype
+from ..backend import asarray, check_engine, get_engine, get_xp, resolve_dtype
 from ..cells import CELLS
 from ..errors import ShapeError
 from .module import Module
 
 
+GATES = {"RNN": 1, "LSTM": 4, "GRU": 3}  # torch's stacked gates: weight_ih is (GATES*H, I)
+
+
 class _ForwardCache(NamedTuple):
-    directions: list     # [layer][direction] -> bptt.DirectionCache
+    engine: str          # the engine that ran the forward (and runs its backward)
+    directions: list     # [layer][direction] -> bptt.Cache or engine.Cache
     masks: list          # [layer] dropout mask applied to that layer's output, or None
     batched: bool
     hx_shapes: tuple     # shapes of h0 (and c0) as the caller passed / got them
@@ -43,7 +50,7 @@ class RNNBase(Module):
 
     def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
                  dropout=0.0, bidirectional=False, proj_size=0, nonlinearity="tanh", *,
-                 dtype="float32", seed=None, init="default", backend=None):
+                 dtype="float32", seed=None, init="default", backend=None, engine=None):
         _check_args(self.mode, input_size, hidden_size, num_layers, dropout, proj_size,
                     nonlinearity)
         super().__init__(get_xp(backend), resolve_dtype(dtype))
@@ -55,12 +62,41 @@ class RNNBase(Module):
         self.bias, self.batch_first, self.dropout = bias, batch_first, float(dropout)
         self.bidirectional, self.proj_size = bidirectional, proj_size
         self.nonlinearity, self.init = nonlinearity, init
-        self.cell = CELLS[self.mode]
+        self.engine = engine
         self.num_directions = 2 if bidirectional else 1
         self._rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         self._build_params()
         self._cache = None
         self._workspaces = {}  # (layer, direction) -> Workspace: buffers reused across calls
+
+    # -- engine -----------------------------------------------------------------------
+    @property
+    def engine(self) -> str:
+        """'plain' or 'fast': the engine the next forward uses (see the module docstring)."""
+        return self._engine or get_engine()
+
+    @engine.setter
+    def engine(self, name) -> None:
+        self._engine = check_engine(name)
+
+    def _run_forward(self, engine_name, layer, d, inp, state0, last):
+        p = self._direction(self._params, self._suffix(layer, d))
+        if engine_name == "plain":
+            return bptt.direction_forward(CELLS[self.mode], inp, state0, p, self.nonlinearity,
+                                          reverse=bool(d), last_only=last)
+        return engine.direction_forward(engine.KERNELS[self.mode], inp, state0, p,
+                                        self.nonlinearity, reverse=bool(d), last_only=last,
+                                        workspace=self._workspace(layer, d),
+                                        slopes=self.training)
+
+    def _run_backward(self, engine_name, layer, d, dout, dstate_T, cache, truncate):
+        sfx = self._suffix(layer, d)
+        p, grads = self._direction(self._params, sfx), self._direction(self._grads, sfx)
+        if engine_name == "plain":
+            return bptt.direction_backward(CELLS[self.mode], dout, dstate_T, cache, p, grads,
+                                           truncate)
+        return engine.direction_backward(engine.KERNELS[self.mode], dout, dstate_T, cache, p,
+                                         grads, self.nonlinearity, truncate)
 
     # -- parameters -------------------------------------------------------------------
     @property
@@ -79,7 +115,7 @@ class RNNBase(Module):
                 yield layer, d, self._suffix(layer, d)
 
     def _build_params(self):
-        G, H, P, D = self.cell.GATES * self.hidden_size, self.hidden_size, self.out_size, \
+        G, H, P, D = GATES[self.mode] * self.hidden_size, self.hidden_size, self.out_size, \
             self.num_directions
         host = {}
         for layer, _, sfx in self._suffixes():
@@ -115,20 +151,15 @@ class RNNBase(Module):
         """
         x, batched = self._check_input(input)                 # T,B,I
         states = self._check_hx(hx, batched, x.shape[1])      # tuple of (D*L,B,*)
-        xp, D = self.xp, self.num_directions
+        xp, D, engine_name = self.xp, self.num_directions, self.engine
         caches, masks, finals = [], [], [[] for _ in states]
         inp = x
         for layer in range(self.num_layers):
             outs, layer_caches = [], []
             last = last_only and layer == self.num_layers - 1
             for d in range(D):
-                idx = layer * D + d
-                sfx = self._suffix(layer, d)
-                state0 = tuple(s[idx] for s in states)
-                out, state_T, cache = bptt.direction_forward(
-                    self.cell, inp, state0, self._direction(self._params, sfx),
-                    self.nonlinearity, reverse=bool(d), workspace=self._workspace(layer, d),
-                    last_only=last, slopes=self.training)
+                state0 = tuple(s[layer * D + d] for s in states)
+                out, state_T, cache = self._run_forward(engine_name, layer, d, inp, state0, last)
                 outs.append(out)
                 layer_caches.append(cache)
                 for k, s in enumerate(state_T):
@@ -145,13 +176,13 @@ class RNNBase(Module):
         if not batched:
             output = output[0] if last_only else output[:, 0]
             h_n = tuple(h[:, 0] for h in h_n)
-        self._cache = _ForwardCache(caches, masks, batched, tuple(h.shape for h in h_n),
+        self._cache = _ForwardCache(engine_name, caches, masks, batched, tuple(h.shape for h in h_n),
                                     tuple(output.shape))
         return output, (h_n if self.mode == "LSTM" else h_n[0])
 
     def _workspace(self, layer, d):
-        """The reusable buffers of one direction of one layer (see backend.Workspace)."""
-        return self._workspaces.setdefault((layer, d), Workspace(self.xp))
+        """The fast engine's reusable buffers of one layer direction (engine.Workspace)."""
+        return self._workspaces.setdefault((layer, d), engine.Workspace(self.xp))
 
     def _dropout_mask(self, shape):
         """Inverted dropout as torch: keep with prob 1-p, scale kept values by 1/(1-p)."""
@@ -195,12 +226,9 @@ class RNNBase(Module):
             dinp = None
             for d in range(D):
                 idx = layer * D + d
-                sfx = self._suffix(layer, d)
-                dx, ds0 = bptt.direction_backward(
-                    self.cell, dout[..., d * P:(d + 1) * P], tuple(s[idx] for s in dstates),
-                    cache.directions[layer][d], self._direction(self._params, sfx),
-                    self._direction(self._grads, sfx), self.nonlinearity, truncate,
-                    workspace=self._workspace(layer, d))
+                dx, ds0 = self._run_backward(
+                    cache.engine, layer, d, dout[..., d * P:(d + 1) * P],
+                    tuple(s[idx] for s in dstates), cache.directions[layer][d], truncate)
                 dinp = dx if dinp is None else dinp + dx       # T,B,I (layer 0) or T,B,D*P
                 for k, s in enumerate(ds0):
                     dstate0[k][idx] = s
@@ -213,7 +241,7 @@ class RNNBase(Module):
 
     # -- validation -------------------------------------------------------------------
     def _check_input(self, input):
-        x = asarray(input, self.xp, self.dtype)
+        x = asarray(input, self.xp, self.dtype).copy()  # ours: caches may hold its steps
         if x.ndim not in (2, 3):
             raise ShapeError(f"{self.mode}: Expected input to be 2D or 3D, got {x.ndim}D "
                              f"input instead (shape {tuple(x.shape)})")
@@ -249,7 +277,7 @@ class RNNBase(Module):
         shapes = self._state_shapes(batch)
         if hx is None:
             return tuple(self.xp.zeros(s, dtype=self.dtype) for s in shapes)
-        states = [asarray(s, self.xp, self.dtype) for s in self._split_state(hx, "hx")]
+        states = [asarray(s, self.xp, self.dtype).copy() for s in self._split_state(hx, "hx")]
         for k, (s, shape) in enumerate(zip(states, shapes)):
             name = "hx" if self.mode != "LSTM" else ("h_0", "c_0")[k]
             if not batched:
@@ -292,7 +320,7 @@ class RNNBase(Module):
         shown = "".join(f", {k}={v!r}" for k, v in extras.items() if v != defaults[k])
         return (f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, "
                 f"batch_first={self.batch_first}, bidirectional={self.bidirectional}"
-                f"{shown}, dtype={self.dtype.name}")
+                f"{shown}, dtype={self.dtype.name}, engine={self.engine!r}")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.extra_repr()})"

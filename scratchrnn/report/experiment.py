@@ -15,10 +15,10 @@ import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
-
-from .. import __version__, parallel
+from .. import __version__
 from ..data.datasets import load_dataset
 from ..data.io import load_signal
+from ..engine import parallel
 from ..models import MODELS
 from ..train.checkpoint import save_checkpoint
 from ..train.loop import TrainConfig

@@ -8,6 +8,8 @@ import scratchrnn.nn as snn
 from scratchrnn.models import GRUModel, LSTMModel, VanillaRNN
 from reference import GRUModel as TGRU, LSTMModel as TLSTM, VanillaRNN as TRNN
 
+pytestmark = pytest.mark.usefixtures("each_engine")  # plain and fast alike
+
 
 @pytest.mark.parametrize("ours, theirs, kw", [
     (snn.LSTM, torch.nn.LSTM, dict(num_layers=2, bidirectional=True, proj_size=2)),

@@ -6,6 +6,8 @@ from twins import assert_pairs_close, layer_twin_run, randomize, relative_error
 
 import scratchrnn.nn as snn
 
+pytestmark = pytest.mark.usefixtures("each_engine")  # plain and fast alike
+
 
 def torch_stack_with_masks(layer, x, masks, grads_out):
     """torch, one single-layer module per layer, with OUR masks applied between layers."""

@@ -7,6 +7,8 @@ from scratchrnn.errors import ShapeError
 from scratchrnn.losses import MSELoss
 from scratchrnn.models import LSTMModel
 
+pytestmark = pytest.mark.usefixtures("each_engine")  # plain and fast alike
+
 
 @pytest.mark.parametrize("kwargs, match", [
     (dict(input_size=0, hidden_size=3), "input_size must be greater than zero"),

@@ -1,12 +1,12 @@
-"""set_flush_denormal: denormals become zero in this thread, scratchrnn's threads and workers."""
+"""set_flush_denormal: denormals become zero in this thread and in scratchrnn's workers."""
 import numpy as np
 import pytest
 
 import scratchrnn
-import scratchrnn.fpenv as fpenv
+import scratchrnn.engine.fpenv as fpenv
+import scratchrnn.engine.parallel as parallel
+import scratchrnn.engine.workers as workers
 import scratchrnn.nn as snn
-import scratchrnn.parallel as parallel
-import scratchrnn.workers as workers
 
 needs_x86 = pytest.mark.skipif(not fpenv.supported(), reason="x86-64 Linux only")
 TINY = np.float32(1e-37)  # normal; halved a few times it becomes denormal (< 1.2e-38)
@@ -42,12 +42,9 @@ def _shrinking_rnn(B):
 
 
 @needs_x86
-@pytest.mark.parametrize("where", ["here", "threads", "workers"])
-def test_scratchrnn_threads_and_workers_follow_the_caller(monkeypatch, where):
+@pytest.mark.parametrize("where", ["here", "workers"])
+def test_scratchrnn_workers_follow_the_caller(monkeypatch, where):
     monkeypatch.setattr(parallel, "_num_threads", 1 if where == "here" else 2)
-    monkeypatch.setattr(parallel, "_pool", None)
-    monkeypatch.setattr(parallel, "PARALLEL_WORK", 1 if where == "threads" else 10 ** 15)
-    monkeypatch.setattr(parallel, "MIN_ROWS", 8)
     monkeypatch.setattr(workers, "SHARE_WORK", 1 if where == "workers" else 10 ** 15)
     monkeypatch.setattr(workers, "MIN_ROWS", 8)
     layer, x, h0 = _shrinking_rnn(32)
@@ -58,11 +55,8 @@ def test_scratchrnn_threads_and_workers_follow_the_caller(monkeypatch, where):
         _, h_flushed = layer.forward(x, h0)
     finally:
         scratchrnn.set_flush_denormal(False)
-    cache = layer._cache.directions[0][0]
-    if where == "workers":
-        assert isinstance(cache, workers.SharedCache)
-    else:
-        assert len(cache.blocks) == (2 if where == "threads" else 1)  # threads: one block each
+    cache = layer._cache.directions[0][0].run
+    assert isinstance(cache, workers.SharedCache) == (where == "workers")
     np.testing.assert_array_equal(h_flushed, 0)                # every row, every share
 
 

@@ -3,9 +3,12 @@ import numpy as np
 import pytest
 
 import scratchrnn.cells.gru as gru_cell
+import scratchrnn.engine.kernels.gru as gru_kernel
 import scratchrnn.nn as snn
 from scratchrnn.gradcheck import gradcheck
 from scratchrnn.models import LSTMModel
+
+pytestmark = pytest.mark.usefixtures("each_engine")  # plain and fast alike
 
 CASES = [
     (snn.RNN, dict(nonlinearity="tanh", num_layers=2)),
@@ -34,19 +37,31 @@ def test_model_passes_gradcheck():
 
 
 def test_gradcheck_catches_a_broken_backward(monkeypatch):
-    """Drop the z*dh term of the GRU backward: gradcheck must fail."""
+    """Drop the z*dh term of the lesson's GRU backward: gradcheck must fail."""
     original = gru_cell.backward
 
-    def broken(dnew, cache, s, da, w):
-        (direct,), dw = original(dnew, cache, s, da, w)
-        z = cache.gates[1]                                   # H,b update gate
-        return (direct - dnew[0] * z,), dw                   # drops h' = ... + z h's term
+    def broken(dstate, cache, p):
+        dx, (dh,), grads = original(dstate, cache, p)
+        return dx, (dh - dstate[0] * cache.z,), grads      # drops h' = ... + z h's term
 
     monkeypatch.setattr(gru_cell, "backward", broken)
-    layer = snn.GRU(2, 3, dtype="float64", seed=0)
+    layer = snn.GRU(2, 3, dtype="float64", seed=0, engine="plain")
     report = gradcheck(layer, np.random.default_rng(0).normal(size=(4, 2, 2)))
     assert not report.ok
     assert "FAILED" in str(report)
+
+
+def test_gradcheck_catches_a_broken_fast_kernel(monkeypatch):
+    """The same mistake in the fast engine's GRU kernel."""
+    original = gru_kernel.backward
+
+    def broken(dnew, cache, s, da, w):
+        (direct,), dw = original(dnew, cache, s, da, w)
+        return (direct - dnew[0] * cache.gates[1],), dw      # gates[1]: z
+
+    monkeypatch.setattr(gru_kernel, "backward", broken)
+    layer = snn.GRU(2, 3, dtype="float64", seed=0, engine="fast")
+    assert not gradcheck(layer, np.random.default_rng(0).normal(size=(4, 2, 2))).ok
 
 
 def test_gradcheck_needs_float64():

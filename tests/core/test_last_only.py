@@ -6,6 +6,8 @@ from twins import as_tuple, randomize
 
 import scratchrnn.nn as snn
 
+pytestmark = pytest.mark.usefixtures("each_engine")  # plain and fast alike
+
 CONFIGS = [
     ("RNN", dict(num_layers=2, bidirectional=True, batch_first=True)),
     ("LSTM", dict(num_layers=2, proj_size=2)),

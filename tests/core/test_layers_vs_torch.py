@@ -11,6 +11,8 @@ from twins import assert_pairs_close, layer_twin_run, randomize
 
 import scratchrnn.nn as snn
 
+pytestmark = pytest.mark.usefixtures("each_engine")  # plain and fast alike
+
 
 @st.composite
 def layer_configs(draw):

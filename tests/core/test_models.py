@@ -8,6 +8,8 @@ import reference
 from scratchrnn.losses import MSELoss
 from scratchrnn.models import GRUModel, LSTMModel, VanillaRNN
 
+pytestmark = pytest.mark.usefixtures("each_engine")  # plain and fast alike
+
 MODELS = [VanillaRNN, LSTMModel, GRUModel]
 OPTIONS = [dict(), dict(num_layers=2), dict(bidirectional=True), dict(bias=False)]
 

@@ -7,6 +7,8 @@ from twins import as_tuple, randomize, relative_error
 import scratchrnn.nn as snn
 from reference import to_torch
 
+pytestmark = pytest.mark.usefixtures("each_engine")  # plain and fast alike
+
 
 def torch_detached(tlayer, x, hx, k, grads_out, grads_hn):
     """Run x[:T-k], detach the state, run x[T-k:]; backward with the same upstream grads."""

@@ -3,12 +3,12 @@ import numpy as np
 import pytest
 from twins import assert_pairs_close, layer_twin_run, randomize
 
-import scratchrnn.bptt as bptt
+import scratchrnn.engine.direction as bptt
+import scratchrnn.engine.parallel as parallel
+import scratchrnn.engine.workers as workers
 import scratchrnn.nn as snn
-import scratchrnn.parallel as parallel
-import scratchrnn.workers as workers
-from scratchrnn.backend import Workspace
-from scratchrnn.cells import lstm
+from scratchrnn.engine import Workspace
+from scratchrnn.engine.kernels import lstm
 from scratchrnn.models import LSTMModel
 
 
@@ -16,7 +16,6 @@ from scratchrnn.models import LSTMModel
 def shared(monkeypatch):
     """Two cores, and any batch of 2 * MIN_ROWS rows or more is shared with a worker."""
     monkeypatch.setattr(parallel, "_num_threads", 2)
-    monkeypatch.setattr(parallel, "_pool", None)
     monkeypatch.setattr(workers, "SHARE_WORK", 1)
     monkeypatch.setattr(workers, "MIN_ROWS", 4)
 
@@ -46,7 +45,7 @@ def test_shared_layers_match_torch(shared, mode):
         ([rng.normal(size=(4, B, 5))] if mode == "LSTM" else [])
     pairs = layer_twin_run(layer, x, tuple(hx) if mode == "LSTM" else hx[0], rng)
     cache = layer._cache.directions[0][0]
-    assert isinstance(cache, workers.SharedCache) and len(cache.rows) == 2
+    assert isinstance(cache.run, workers.SharedCache) and len(cache.run.rows) == 2
     assert_pairs_close(pairs, 1e-9, mode)
 
 
@@ -95,10 +94,10 @@ def test_backward_of_an_overwritten_forward_is_refused_and_workers_go_on(shared)
         return {k: None if v is None else np.zeros_like(v) for k, v in p.items()}
     _, _, old = bptt.direction_forward(lstm, x, state0, p, workspace=ws)
     _, _, new = bptt.direction_forward(lstm, x, state0, p, workspace=ws)  # buffers: this one
-    with pytest.raises(RuntimeError, match="no longer holds"):  # raised in the worker
-        bptt.direction_backward(lstm, dout, dstate, old, p, grads(), workspace=ws)
+    with pytest.raises(RuntimeError, match="stale cache"):
+        bptt.direction_backward(lstm, dout, dstate, old, p, grads())
     g_shared = grads()
-    dx, _ = bptt.direction_backward(lstm, dout, dstate, new, p, g_shared, workspace=ws)
+    dx, _ = bptt.direction_backward(lstm, dout, dstate, new, p, g_shared)
     g_here = grads()
     with parallel.threads(1):
         _, _, here = bptt.direction_forward(lstm, x, state0, p)
@@ -152,7 +151,7 @@ def test_a_collected_workspace_is_forgotten_by_the_workers(shared):
     ws = Workspace()
     _, _, cache = bptt.direction_forward(lstm, rng.normal(size=(3, 16, 2)), state0, p,
                                          workspace=ws)
-    key, worker = cache.key, workers._workers[0]
+    key, worker = cache.run.key, workers._workers[0]
     del ws, cache
     gc.collect()
     assert key in worker.forget
@@ -166,5 +165,5 @@ def test_three_shares_two_workers_match_torch(shared, monkeypatch):
     layer = snn.LSTM(2, 5, dtype="float64", seed=0)
     randomize(layer, rng)
     pairs = layer_twin_run(layer, rng.normal(size=(6, 25, 2)), None, rng)
-    assert len(layer._cache.directions[0][0].rows) == 3
+    assert len(layer._cache.directions[0][0].run.rows) == 3
     assert_pairs_close(pairs, 1e-9, "LSTM, 3 shares")

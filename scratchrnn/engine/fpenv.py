@@ -9,9 +9,9 @@ not IEEE arithmetic, so it is off unless asked for, and the numbers it changes a
 1e-38 (float32) or 2e-308 (float64).
 
 MXCSR belongs to each thread. `set_flush_denormal` sets the calling thread's, as torch's
-does (so either one works for both libraries in that thread); scratchrnn's own threads
-(parallel.py) and worker processes (workers.py) take the calling thread's mode with each
-task. NumPy has no API for it, so glibc's fegetenv/fesetenv are called via ctypes.
+does (so either one works for both libraries in that thread); scratchrnn's worker
+processes (workers.py) take the calling thread's mode with each request. NumPy has no
+API for it, so glibc's fegetenv/fesetenv are called via ctypes.
 """
 from __future__ import annotations
 
@@ -70,16 +70,6 @@ def follow(mode: bool) -> None:
     if bits != env.mxcsr:
         env.mxcsr = bits
         _LIBM.fesetenv(ctypes.byref(env))
-
-
-def following(fn):
-    """fn wrapped to run, in whatever thread calls it, with the calling thread's mode."""
-    mode = get_flush_denormal()
-
-    def run(*args):
-        follow(mode)
-        return fn(*args)
-    return run
 
 
 def _mxcsr() -> _FEnv:

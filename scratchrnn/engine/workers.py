@@ -4,7 +4,7 @@ Batch columns never interact inside a recurrent layer, so a direction can run on
 share of the rows anywhere: this is data parallelism (what torch's DistributedDataParallel
 does across machines), here across the cores of one machine. With n cores, the batch is
 cut into n shares; this process runs the first one while n-1 worker processes each run
-one, through the very same `bptt` code, and keep what backward will need. Backward
+one, through the very same `loop` code, and keep what backward will need. Backward
 sends each worker its share of the gradient; its weight gradients come back and are
 added up (dW is a sum over samples).
 
@@ -36,8 +36,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import fpenv
-from .parallel import single_core
+from . import fpenv, loop
+from .parallel import set_num_threads, single_core
+from .workspace import Workspace
 
 SHARE_WORK = 10_000_000  # multiply-adds (all steps) a share must carry: below, the round
                          # trip and waking a process cost more than the share saves
@@ -50,7 +51,7 @@ _counter = itertools.count(1)
 class SharedCache(NamedTuple):
     """A forward whose batch rows were shared: rows[0] ran here, rows[k] in worker k-1."""
     rows: list       # slice per share
-    here: object     # bptt.DirectionCache of rows[0]; the workers keep theirs
+    here: object     # loop.DirectionCache of rows[0]; the workers keep theirs
     key: int         # the Workspace's name in the workers
     generation: int  # this forward call, checked by the workers at backward
 
@@ -75,8 +76,8 @@ def start(count: int) -> list:
         return [worker.proc.pid for worker in lent]
 
 
-def forward(run_here, rows, ws, cell, x, state0, p, nonlinearity, reverse, last_only, slopes):
-    """bptt.direction_forward with rows[k>0] in workers: (out, state_T, SharedCache) or None."""
+def forward(rows, ws, cell, x, state0, p, nonlinearity, reverse, last_only, slopes):
+    """loop.forward_rows with rows[k>0] in workers: (out, state_T, SharedCache) or None."""
     with _lend(len(rows) - 1) as lent:
         if lent is None:
             return None
@@ -85,7 +86,7 @@ def forward(run_here, rows, ws, cell, x, state0, p, nonlinearity, reverse, last_
             worker.send("forward", key, generation, cell.__name__, x[:, r],
                         tuple(s[r] for s in state0), p, nonlinearity, reverse, last_only, slopes)
         with single_core():
-            out, state, here = run_here(cell, x[:, rows[0]], tuple(s[rows[0]] for s in state0),
+            out, state, here = loop.forward_rows(cell, x[:, rows[0]], tuple(s[rows[0]] for s in state0),
                                         p, nonlinearity, reverse, ws, last_only, slopes)
         parts = [(out, state)] + [w.receive() for w in lent]
     out = np.concatenate([o for o, _ in parts], axis=0 if last_only else 1)
@@ -93,8 +94,8 @@ def forward(run_here, rows, ws, cell, x, state0, p, nonlinearity, reverse, last_
     return out, state, SharedCache(rows, here, key, generation)
 
 
-def backward(run_here, cache, ws, cell, dout, dstate_T, p, grads, nonlinearity, truncate):
-    """bptt.direction_backward of a shared forward: dx, dstate0 (grads ACCUMULATED)."""
+def backward(cache, ws, cell, dout, dstate_T, p, grads, nonlinearity, truncate):
+    """loop.backward_rows of a shared forward: dx, dstate0 (grads ACCUMULATED)."""
     rows = cache.rows
     take = (lambda a, r: a[r]) if dout.ndim == 2 else (lambda a, r: a[:, r])  # last_only?
     with _lend(len(rows) - 1, wait=True) as lent:
@@ -104,7 +105,7 @@ def backward(run_here, cache, ws, cell, dout, dstate_T, p, grads, nonlinearity, 
             worker.send("backward", cache.key, cache.generation, cell.__name__,
                         take(dout, r), tuple(d[r] for d in dstate_T), p, nonlinearity, truncate)
         with single_core():
-            dx, dstate0 = run_here(cell, take(dout, rows[0]), tuple(d[rows[0]] for d in dstate_T),
+            dx, dstate0 = loop.backward_rows(cell, take(dout, rows[0]), tuple(d[rows[0]] for d in dstate_T),
                                    cache.here, p, grads, nonlinearity, truncate, ws)
         parts = [(dx, dstate0, {})] + [w.receive() for w in lent]
     for _, _, their_grads in parts:
@@ -157,13 +158,13 @@ def _forget(key: int) -> None:
 
 class _Worker:
     def __init__(self):
-        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         path = [root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
         env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
                    MKL_NUM_THREADS="1", PYTHONPATH=os.pathsep.join(path))
         safe = ["-P"] if sys.version_info >= (3, 11) else []  # no current folder on the path:
         self.proc = subprocess.Popen(                          # this scratchrnn, from root
-            [sys.executable, *safe, "-c", "import scratchrnn.workers as w; w.main()"],
+            [sys.executable, *safe, "-c", "import scratchrnn.engine.workers as w; w.main()"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         self.pending = False  # a request sent, its reply not read yet
         self.forget = []      # keys of collected Workspaces, sent with the next request
@@ -227,31 +228,27 @@ def shutdown() -> None:
 
 # -- the worker's side ---------------------------------------------------------------
 def _forward(state, generation, cell, x, state0, p, nonlinearity, reverse, last_only, slopes):
-    from .bptt import direction_forward  # noqa: PLC0415 (bptt imports this module)
     state["generation"] = generation
-    out, final, state["cache"] = direction_forward(
+    out, final, state["cache"] = loop.forward_rows(
         importlib.import_module(cell), x, state0, p, nonlinearity, reverse,
-        workspace=state["workspace"], last_only=last_only, slopes=slopes)
+        state["workspace"], last_only, slopes)
     return out, final
 
 
 def _backward(state, generation, cell, dout, dstate_T, p, nonlinearity, truncate):
-    from .bptt import direction_backward  # noqa: PLC0415
     if state.get("generation") != generation:
         raise RuntimeError("backward of a forward this worker no longer holds: the layer "
                            "ran forward again since (or the worker was restarted)")
     grads = {k: None if v is None else np.zeros_like(v) for k, v in p.items()}
-    dx, dstate0 = direction_backward(importlib.import_module(cell), dout, dstate_T,
+    dx, dstate0 = loop.backward_rows(importlib.import_module(cell), dout, dstate_T,
                                      state["cache"], p, grads, nonlinearity, truncate,
-                                     workspace=state["workspace"])
+                                     state["workspace"])
     return dx, dstate0, grads
 
 
 def serve(inp, out) -> None:
     """Answer requests (op, forget, flush_denormal, (key, generation, *args)) until the
     input closes."""
-    from .backend import Workspace  # noqa: PLC0415
-    from .parallel import set_num_threads  # noqa: PLC0415
     set_num_threads(1)  # this process is one core's share
     states = {}
     ops = {"forward": _forward, "backward": _backward, "ready": lambda state, generation: None}

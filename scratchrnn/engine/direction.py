@@ -1,0 +1,63 @@
+"""The fast engine's entry: one direction of one layer, shared over the cores or not.
+
+Same contract as the lesson's `scratchrnn.bptt.direction_forward / direction_backward`
+(and proven equal to it), plus the Workspace whose buffers the direction reuses.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ..backend import namespace_of
+from . import loop, workers
+from .parallel import get_num_threads
+from .workspace import Workspace
+
+
+class Cache(NamedTuple):
+    """What backward needs: the run's cache, and which forward of which Workspace made it."""
+    run: object          # loop.DirectionCache, or workers.SharedCache if rows were shared
+    workspace: Workspace
+    generation: int
+
+
+def direction_forward(cell, x, state0, p, nonlinearity="tanh", reverse=False,
+                      last_only=False, *, workspace=None, slopes=True):
+    """Run one direction: x (T,B,I), state0 tuple of (B,*) -> out, state_T, Cache.
+
+    `cell` is a kernel module (engine.kernels.*). out: (T,B,P) in time order, or with
+    last_only=True the output at time T-1 only (B,P). slopes=False skips the slopes
+    backward needs (eval mode; backward computes them if called). With several cores and
+    enough work, worker processes take shares of the batch rows.
+    """
+    xp = namespace_of(x)
+    ws = workspace or Workspace(xp)
+    generation = ws.next_generation()
+    T, B, I = x.shape
+    H, P = p["w_hh"].shape[0] // cell.GATES, p["w_hh"].shape[1]
+    macs = len(cell.LAYOUT) * H * (P + I + 1)                # a sample's step: W [h; x; 1]
+    rows = workers.shares(B, T * B * macs, get_num_threads(), xp)
+    result = None
+    if len(rows) > 1:  # worker processes take rows[1:] (None: they are busy or absent)
+        result = workers.forward(rows, ws, cell, x, state0, p, nonlinearity, reverse,
+                                 last_only, slopes)
+    if result is None:
+        result = loop.forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only,
+                                   slopes)
+    out, state, run = result
+    return out, state, Cache(run, ws, generation)
+
+
+def direction_backward(cell, dout, dstate_T, cache, p, grads, nonlinearity="tanh",
+                       truncate=None):
+    """Backward through one direction; ACCUMULATES into `grads` (same keys as `p`).
+
+    Refuses (RuntimeError) a cache whose Workspace has run another forward since.
+    Returns dx (T,B,I) in time order and dstate0 (tuple).
+    """
+    ws = cache.workspace
+    ws.check(cache.generation)
+    if isinstance(cache.run, workers.SharedCache):  # the forward was shared with workers
+        return workers.backward(cache.run, ws, cell, dout, dstate_T, p, grads, nonlinearity,
+                                truncate)
+    return loop.backward_rows(cell, dout, dstate_T, cache.run, p, grads, nonlinearity,
+                              truncate, ws)

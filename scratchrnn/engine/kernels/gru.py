@@ -1,0 +1,74 @@
+"""GRU cell, as torch.nn.GRU computes it (one time step), gates stacked r, z, n.
+
+    r  = sigma(W_ir x + b_ir + W_hr h + b_hr)        reset gate
+    z  = sigma(W_iz x + b_iz + W_hz h + b_hz)        update gate
+    n  = tanh (W_in x + b_in + r * (W_hn h + b_hn))  candidate
+    h' = (1 - z) * n + z * h
+
+Note: torch (and cuDNN) apply the reset gate AFTER the recurrent matmul,
+``r * (W_hn h + b_hn)``; d2l and the original Cho et al. paper apply it before,
+``W_hn (r * h)``. The two are different models; this file follows torch, so the
+candidate needs its h-part and x-part apart: four row blocks (LAYOUT) r, z,
+gh = W_hn h + b_hn, gx = W_in x + b_in.
+
+Shapes (one column per sample): a (4,H,b), h (H,b). Backward, with dh the gradient
+reaching h' and the slopes s of the step (sigma' = s(1-s), tanh' = 1 - n^2):
+
+    s = [(h - n) z(1-z), (1-z)(1-n^2), gh r(1-r)]                  need no gradient
+    da_z = dh * s[0];  da_n = dh * s[1];  da_r = da_n * s[2];  da_gh = da_n * r
+    d(pre-activation) = [da_r, da_z, da_gh, da_n];   dh_prev = dh * z  (+ W_hh^T da, caller)
+"""
+from typing import NamedTuple
+
+from ...backend import namespace_of
+from ...functional import sigmoid, tanh
+
+GATES = 3  # torch's stacked gates: weight_ih is (GATES*H, I)
+LAYOUT = ((0, 0), (1, 1), (2, None), (None, 2))   # r, z, W_hn h + b_hn, W_in x + b_in
+SLOPES = 3
+
+
+class Cache(NamedTuple):
+    gates: object   # 4,H,b  activated r, z; gh = W_hn h + b_hn; activated n
+
+
+def forward(a, state, new, w):
+    """a (4,H,b) pre-activations r, z, gh, gx; state = (h,); writes h' into new."""
+    xp = namespace_of(a)
+    (h_prev,), (h,) = state, new
+    r, z, gh, n = a                                         # H,b views
+    sigmoid(a[:2], out=a[:2])                               # r, z (in place)
+    n += r * gh                                             # gx + r * (W_hn h + b_hn)
+    tanh(n, out=n)                                          # n (in place of gx)
+    xp.subtract(h_prev, n, out=h)
+    h *= z
+    h += n                                                  # h' = n + z (h - n)
+    return Cache(a)
+
+
+def slopes(a, prev, new, s, w):
+    """Steps t0..t1 at once, (n,...) arrays: s = [(h-n) z(1-z), (1-z)(1-n^2), gh r(1-r)]."""
+    xp = namespace_of(a)
+    r, z, gh, n = a[:, 0], a[:, 1], a[:, 2], a[:, 3]
+    one_minus_z = 1 - z
+    xp.multiply(z, one_minus_z, out=s[:, 0])
+    s[:, 0] *= prev[0] - n                                  # dh'/dz = h - n
+    xp.multiply(n, n, out=s[:, 1])
+    xp.subtract(1, s[:, 1], out=s[:, 1])
+    s[:, 1] *= one_minus_z                                  # dh'/d(pre-act n) = (1-z)(1-n^2)
+    xp.subtract(1, r, out=s[:, 2])
+    s[:, 2] *= r
+    s[:, 2] *= gh                                           # d(pre-act n)/d(pre-act r)
+
+
+def backward(dnew, cache, s, da, w):
+    """dnew = (dh',); writes d(pre-activation) into da (4,H,b) -> (dh * z,), {}."""
+    xp = namespace_of(da)
+    (dh,) = dnew
+    r, z = cache.gates[0], cache.gates[1]                   # H,b each
+    da_r, da_z, da_gh, da_n = da
+    xp.multiply(dh, s[0], out=da_z)
+    xp.multiply(dh, s[1], out=da_n)
+    xp.multiply(da_n, s[2], out=da_r)                       # dr = da_n gh, times r(1-r)
+    xp.multiply(da_n, r, out=da_gh)                         # gh entered as r * gh
+    return (dh * z,), {}

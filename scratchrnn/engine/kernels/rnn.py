@@ -1,0 +1,42 @@
+"""Elman RNN cell, as torch.nn.RNN computes it (one time step).
+
+    h_t = act(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh),   act = tanh or relu
+
+Shapes (one column per sample): x_t (I,b), h (H,b), W_ih (H,I), W_hh (H,H).
+One row block (R = 1): the pre-activation a = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh
+arrives as (1,H,b), already computed by the caller. Backward, with dh the gradient
+reaching h_t:
+
+    da = dh * s,   s = act'(a)  (tanh: 1 - h_t^2,  relu: [h_t > 0])   the slope
+    (the caller adds dh_{t-1} = W_hh^T da)
+"""
+from typing import NamedTuple
+
+from ...backend import namespace_of
+from ...functional import ACTIVATIONS, activation_slope
+
+GATES = 1  # torch's stacked gates: weight_ih is (GATES*H, I)
+LAYOUT = ((0, 0),)   # one block: W_hh, W_ih and both biases of the only "gate"
+SLOPES = 1           # s = act'(a)
+
+
+class Cache(NamedTuple):
+    h: object  # H,b  h_t
+
+
+def forward(a, state, new, w):
+    """a (1,H,b) pre-activation; writes h_t = act(a) into new = (h_t,)."""
+    (h,) = new
+    ACTIVATIONS[w.nonlinearity](a[0], out=h)
+    return Cache(h)
+
+
+def slopes(a, prev, new, s, w):
+    """Steps t0..t1 at once, (n,...) arrays: s[:, 0] = act'(a), written with h_t only."""
+    activation_slope(w.nonlinearity, new[0], out=s[:, 0])
+
+
+def backward(dnew, cache, s, da, w):
+    """dnew = (dh_t,); writes da = dh_t * act'(a) into da (1,H,b)."""
+    namespace_of(da).multiply(dnew[0], s[0], out=da[0])
+    return (None,), {}

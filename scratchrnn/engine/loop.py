@@ -1,0 +1,197 @@
+"""The fast loop over time: the lesson's bptt.py on packed weights and reused buffers.
+
+Arrays are feature-major (one column per sample). A step is ONE matrix product, input
+projection and biases included, followed by the kernel's elementwise part:
+
+    z_t = [h_{t-1}; x_t; 1]                   (P+I+1, b), kept for all t in z (T+1, P+I+1, b)
+    a_t = W z_t,   W = [W_hh | W_ih | b]      (R*H, b)    every gate at once
+    h_t (, c_t) = kernel.forward(a_t, ...)    h_t written straight into z_{t+1}[:P]
+
+Backward walks the steps in reverse. The gradient reaching h_t is the output's plus the
+one carried back from step t+1; the kernel turns it into da_t (R*H, b), and
+
+    dh_{t-1} = W_hh^T da_t  (+ the kernel's direct term, e.g. GRU's z * dh_t)
+
+Every weight gradient is a sum of one product per step, taken in batched calls of CHUNK
+steps as soon as those steps are done; the ones row of z_t gives the biases. The same
+for dx:
+
+    dW = sum_t da_t z_t^T   (R*H, P+I+1)  ->  dW_hh, dW_ih, db_hh, db_ih
+    dx_t = W_ih^T da_t
+(LSTM's projection W_hr is summed step by step, from the kernel's `dw`.)
+
+`pack` builds W from torch's gate-stacked parameters in the row blocks of the kernel's
+LAYOUT; `unpack_grads` sends dW's blocks back to torch's names. A reverse direction
+(bidirectional layers) is the same loop over the time-flipped sequence. The buffers come
+from a `Workspace` and are reused by the next call. This file runs in one process on one
+core; `direction.py` shares the batch with worker processes (`workers.py`).
+Shapes: T time, B batch (b in a block), I input, H hidden, P = proj_size or H,
+R row blocks (RNN 1, LSTM 4, GRU 4), F = P + I + 1 (P + I without biases).
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ..backend import namespace_of
+from .kernels import StepWeights
+from .parallel import blas_threads
+
+CHUNK = 8  # every CHUNK finished steps, their slopes (forward) or products (backward) are
+           # computed, while those steps' arrays are still in the cache
+
+
+class DirectionCache(NamedTuple):
+    """What backward needs of a forward_rows call."""
+    z: object        # T+1,F,B  [h_{t-1}; x_t; 1] for t < T, h_T in z[T, :P]
+    steps: list      # T kernel caches
+    fill: object     # fill(s, done): writes the slopes of the steps `done` into s
+    s: object        # T,SLOPES*H,B  the kernel's slopes, or None if not computed yet
+    reverse: bool
+    w: object        # R*H,F  the packed W the forward used
+
+
+def _flip(a, reverse):
+    return a[::-1] if reverse else a
+
+
+def pack(cell, p, P):
+    """W = [W_hh | W_ih | b] (R*H, F): row block j holds torch gates cell.LAYOUT[j] = (kh, kx).
+
+    kh is the gate whose W_hh rows (and b_hh) fill the h-columns, kx the gate whose W_ih
+    rows (and b_ih) fill the x-columns; None leaves them zero. The bias column (absent
+    when the layer has no biases) is b_hh[kh] + b_ih[kx].
+    """
+    layout, K, I = cell.LAYOUT, cell.GATES, p["w_ih"].shape[1]
+    H, bias = p["w_hh"].shape[0] // K, p["b_ih"] is not None
+    w_hh, w_ih = p["w_hh"].reshape(K, H, P), p["w_ih"].reshape(K, H, I)
+    W = namespace_of(w_hh).zeros((len(layout), H, P + I + bias), dtype=w_hh.dtype)
+    for j, (kh, kx) in enumerate(layout):
+        if kh is not None:
+            W[j, :, :P] = w_hh[kh]
+            if bias:
+                W[j, :, -1] += p["b_hh"].reshape(K, H)[kh]
+        if kx is not None:
+            W[j, :, P:P + I] = w_ih[kx]
+            if bias:
+                W[j, :, -1] += p["b_ih"].reshape(K, H)[kx]
+    return W.reshape(-1, W.shape[2])
+
+
+def unpack_grads(cell, dW, grads, P):
+    """ADD dW (R*H, F) to torch-shaped `grads` ('w_hh', 'w_ih', 'b_hh', 'b_ih'): pack's inverse."""
+    layout, K, I = cell.LAYOUT, cell.GATES, grads["w_ih"].shape[1]
+    H, bias = grads["w_hh"].shape[0] // K, grads["b_ih"] is not None
+    dW = dW.reshape(len(layout), H, -1)
+    g_hh, g_ih = grads["w_hh"].reshape(K, H, P), grads["w_ih"].reshape(K, H, I)  # views
+    for j, (kh, kx) in enumerate(layout):
+        if kh is not None:
+            g_hh[kh] += dW[j, :, :P]
+            if bias:
+                grads["b_hh"].reshape(K, H)[kh] += dW[j, :, -1]
+        if kx is not None:
+            g_ih[kx] += dW[j, :, P:P + I]
+            if bias:
+                grads["b_ih"].reshape(K, H)[kx] += dW[j, :, -1]
+
+
+def forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only, slopes):
+    """One direction in this process: x (T,B,I), state0 tuple of (B,*) -> out, state_T, cache.
+
+    out: (T,B,P) in time order, or with last_only=True only the output at time T-1 (B,P).
+    slopes=True also computes each step's slopes for backward, CHUNK steps at a time
+    (False, e.g. in eval mode: backward computes them if it is called).
+    `p` maps 'w_ih', 'w_hh', 'b_ih', 'b_hh', 'w_hr' to torch-shaped arrays (or None).
+    """
+    xp = namespace_of(x)
+    xs = _flip(x, reverse)                                    # T,B,I processing order
+    T, B, I = xs.shape
+    P, R = state0[0].shape[1], len(cell.LAYOUT)
+    W = pack(cell, p, P)                                      # R*H,F
+    H, F, dtype = W.shape[0] // R, W.shape[1], W.dtype
+    w = StepWeights(p["w_hr"], nonlinearity)
+    z = ws.empty("z", (T + 1, F, B), dtype)                   # [h_{t-1}; x_t; 1] per step
+    a = ws.empty("a", (T, R * H, B), dtype)                   # pre-activations -> gates
+    cs = [ws.empty(("c", k), (T + 1, s0.shape[1], B), dtype)  # LSTM's cell state
+          for k, s0 in enumerate(state0[1:])]
+    z[:T, P:P + I] = xs.transpose(0, 2, 1)                    # x_t as columns
+    if F > P + I:
+        z[:, -1] = 1
+    z[0, :P] = state0[0].T
+    for c, s0 in zip(cs, state0[1:]):
+        c[0] = s0.T
+
+    def fill(into, done):  # the slopes of steps `done`, from what forward left in z, a, cs
+        after = slice(done.start + 1, done.stop + 1)
+        cell.slopes(a[done].reshape(-1, R, H, B), (z[done, :P], *(c[done] for c in cs)),
+                    (z[after, :P], *(c[after] for c in cs)),
+                    into[done].reshape(-1, cell.SLOPES, H, B), w)
+
+    slope = ws.empty("s", (T, cell.SLOPES * H, B), dtype) if slopes else None
+    states = list(zip(z[:, :P], *cs))                         # (h_t, c_t) views, t = 0..T
+    gates = a.reshape(T, R, H, B)
+    steps = []
+    with blas_threads(1):  # small products: a second BLAS thread only costs (engine/__init__)
+        for t in range(T):
+            xp.matmul(W, z[t], out=a[t])                      # a_t = W [h; x; 1]
+            steps.append(cell.forward(gates[t], states[t], states[t + 1], w))
+            if slope is not None and (t % CHUNK == CHUNK - 1 or t == T - 1):
+                fill(slope, slice(t - t % CHUNK, t + 1))      # those steps are final
+    t_last = 0 if reverse else T - 1                          # the step that is time T-1
+    out = z[t_last + 1, :P].T.copy() if last_only else \
+        _flip(z[1:, :P].transpose(0, 2, 1), reverse).copy()   # B,P or T,B,P (z is reused)
+    state = (z[T, :P].T.copy(),) + tuple(c[T].T.copy() for c in cs)
+    return out, state, DirectionCache(z, steps, fill, slope, reverse, W)
+
+
+def backward_rows(cell, dout, dstate_T, cache, p, grads, nonlinearity, truncate, ws):
+    """Backward of forward_rows; ACCUMULATES into `grads` (same keys as `p`).
+
+    dout: gradient on the outputs, (T,B,P) in time order, or (B,P) on the output at time
+    T-1 only (after a last_only forward); dstate_T: tuple, gradient on the final state.
+    truncate=k: the gradient carried from step T-k back to step T-k-1 is dropped.
+    Returns dx (T,B,I) in time order and dstate0 (tuple).
+    """
+    xp = namespace_of(dout)
+    W, reverse = cache.w, cache.reverse
+    T, R = len(cache.steps), len(cell.LAYOUT)
+    B, P = dstate_T[0].shape
+    RH, F, dtype = W.shape[0], W.shape[1], W.dtype
+    H, I = RH // R, F - P - (p["b_ih"] is not None)
+    w = StepWeights(p["w_hr"], nonlinearity)
+    w_h, w_x = W[:, :P].T, W[:, P:P + I].T                    # P,R*H  I,R*H
+    last_only = dout.ndim == 2
+    dout = dout if last_only else _flip(dout, reverse)        # processing order
+    t_last = 0 if reverse else T - 1
+    cut = None if truncate is None else T - truncate - 1
+    dx = xp.empty((T, B, I), dtype=dtype)                     # T,B,I
+    da = ws.empty("da", (T, RH, B), dtype)                    # d(pre-activations)
+    s = cache.s
+    if s is None:  # forward skipped them (eval mode): all steps now
+        s = ws.empty("s", (T, cell.SLOPES * H, B), dtype)
+        cache.fill(s, slice(0, T))
+    s = s.reshape(T, cell.SLOPES, H, B)
+    dh = dstate_T[0].T.copy()                                 # P,B (ours: updated in place)
+    dc = [d.T.copy() for d in dstate_T[1:]]                   # H,B LSTM's cell state
+    dW = xp.zeros_like(W)                                     # R*H,F
+    with blas_threads(1):
+        for t in range(T - 1, -1, -1):
+            if t == cut:  # the detached boundary: nothing flows back across it
+                dh, dc = xp.zeros_like(dh), [xp.zeros_like(d) for d in dc]
+            if not last_only:
+                dh += dout[t].T                               # output + carried
+            elif t == t_last:
+                dh += dout.T
+            direct, dw = cell.backward((dh, *dc), cache.steps[t], s[t],
+                                       da[t].reshape(R, H, B), w)
+            dh = w_h @ da[t]                                  # dh_{t-1} = W_hh^T da_t
+            if direct[0] is not None:
+                dh += direct[0]
+            dc = list(direct[1:])
+            for name, value in dw.items():
+                grads[name] += value
+            if t % CHUNK == 0:  # steps t .. t+CHUNK-1 are final: their products now
+                done = slice(t, min(t + CHUNK, T))
+                dW += (da[done] @ cache.z[done].transpose(0, 2, 1)).sum(axis=0)  # R*H,F
+                dx[done] = (w_x @ da[done]).transpose(0, 2, 1)  # dx_t = W_ih^T da_t  t,B,I
+    unpack_grads(cell, dW, grads, P)
+    return _flip(dx, reverse), (dh.T, *(d.T for d in dc))

@@ -1,0 +1,67 @@
+"""How many cores scratchrnn uses, and NumPy's BLAS threads.
+
+The cores are used by worker processes (`workers.py`), each running the loop on its
+share of the batch. Inside the loop, BLAS is held to one thread: one step's products
+are small, and a second BLAS thread only adds hand-overs (engine/__init__ has the
+numbers). Earlier versions also ran blocks of rows on threads and handed work to a spare
+thread; measured again, neither paid where it ran, so both went (docs/performance.md).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+
+_num_threads = None
+_controller = None
+
+
+def get_num_threads() -> int:
+    """Cores scratchrnn uses: shares of a batch in worker processes (workers.py)
+    (default: the CPUs this process may use)."""
+    if _num_threads is not None:
+        return _num_threads
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def set_num_threads(n: int) -> None:
+    """Use `n` cores, like torch.set_num_threads (1 = all in the calling process)."""
+    global _num_threads
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"number of threads must be a positive int, got {n!r}")
+    _num_threads = n
+
+
+@contextlib.contextmanager
+def single_core():
+    """One core while inside (this process's share while workers run theirs: workers.py)."""
+    global _num_threads
+    previous, _num_threads = _num_threads, 1
+    try:
+        yield
+    finally:
+        _num_threads = previous
+
+
+def blas_threads(n: int):
+    """Context holding NumPy's BLAS to `n` threads (benchmarks: same count as torch)."""
+    global _controller
+    if _controller is None:  # created late: it must see the BLAS NumPy has loaded
+        from threadpoolctl import ThreadpoolController  # noqa: PLC0415
+        _controller = ThreadpoolController()
+    return _controller.limit(limits=n, user_api="blas")
+
+
+@contextlib.contextmanager
+def threads(n: int):
+    """Use `n` cores (as set_num_threads) AND n BLAS threads while inside; restore after."""
+    global _num_threads
+    previous = _num_threads
+    set_num_threads(n)
+    try:
+        with blas_threads(n):
+            yield
+    finally:
+        _num_threads = previous

@@ -1,0 +1,116 @@
+"""The fast engine's own paths: chunked products, eval-mode slopes, stale caches, threads."""
+import numpy as np
+import pytest
+from twins import assert_pairs_close, layer_twin_run, randomize
+
+import scratchrnn
+import scratchrnn.bptt as plain
+import scratchrnn.engine as engine
+import scratchrnn.engine.loop as loop
+import scratchrnn.engine.parallel as parallel
+import scratchrnn.nn as snn
+from scratchrnn.cells import CELLS
+
+
+@pytest.mark.parametrize("mode", ["RNN", "LSTM", "GRU"])
+def test_chunks_of_steps_that_do_not_divide_T_match_torch(monkeypatch, mode):
+    monkeypatch.setattr(loop, "CHUNK", 3)                   # T = 11: chunks 3, 3, 3, 2
+    rng = np.random.default_rng(3)
+    layer = getattr(snn, mode)(2, 5, dtype="float64", seed=0, engine="fast")
+    randomize(layer, rng)
+    assert_pairs_close(layer_twin_run(layer, rng.normal(size=(11, 6, 2)), None, rng), 1e-9,
+                       mode)
+
+
+@pytest.mark.parametrize("mode", ["RNN", "LSTM", "GRU"])
+def test_backward_after_an_eval_forward_computes_the_slopes_itself(mode):
+    rng = np.random.default_rng(4)
+    layer = getattr(snn, mode)(2, 5, num_layers=2, dtype="float64", seed=0, engine="fast")
+    x, g = rng.normal(size=(7, 3, 2)), rng.normal(size=(7, 3, 5))
+    layer.forward(x)
+    dx_train, _ = layer.backward(g)
+    layer.eval()
+    layer.forward(x)
+    assert layer._cache.directions[0][0].run.s is None
+    dx_eval, _ = layer.backward(g)
+    np.testing.assert_allclose(dx_eval, dx_train, rtol=1e-13, atol=1e-15)
+
+
+def _direction(rng, H=4, I=2, B=3):
+    p = {"w_ih": rng.normal(size=(4 * H, I)), "w_hh": rng.normal(size=(4 * H, H)),
+         "b_ih": rng.normal(size=4 * H), "b_hh": rng.normal(size=4 * H), "w_hr": None}
+    return p, (np.zeros((B, H)), np.zeros((B, H)))
+
+
+def _grads(p):
+    return {k: None if v is None else np.zeros_like(v) for k, v in p.items()}
+
+
+def test_a_stale_fast_cache_is_refused():
+    """Two forwards on one Workspace: the first cache's buffers now hold the second's."""
+    rng = np.random.default_rng(5)
+    p, state0 = _direction(rng)
+    ws, lstm = engine.Workspace(), engine.KERNELS["LSTM"]
+    x1, x2, dout = (rng.normal(size=(5, 3, 2)), rng.normal(size=(5, 3, 2)),
+                    rng.normal(size=(5, 3, 4)))
+    _, _, first = engine.direction_forward(lstm, x1, state0, p, workspace=ws)
+    engine.direction_forward(lstm, x2, state0, p, workspace=ws)
+    with pytest.raises(RuntimeError, match="stale cache"):
+        engine.direction_backward(lstm, dout, (np.zeros((3, 4)),) * 2, first, p, _grads(p))
+
+
+def test_an_old_plain_cache_stays_correct():
+    """The lesson's caches are values: a later forward changes nothing in them."""
+    rng = np.random.default_rng(6)
+    p, state0 = _direction(rng)
+    lstm, dstate = CELLS["LSTM"], (np.zeros((3, 4)),) * 2
+    x1, x2, dout = (rng.normal(size=(5, 3, 2)), rng.normal(size=(5, 3, 2)),
+                    rng.normal(size=(5, 3, 4)))
+    _, _, first = plain.direction_forward(lstm, x1, state0, p)
+    fresh = _grads(p)
+    dx_fresh, _ = plain.direction_backward(lstm, dout, dstate, first, p, fresh)
+    plain.direction_forward(lstm, x2, state0, p)
+    old = _grads(p)
+    dx_old, _ = plain.direction_backward(lstm, dout, dstate, first, p, old)
+    np.testing.assert_array_equal(dx_old, dx_fresh)
+    np.testing.assert_array_equal(old["w_hh"], fresh["w_hh"])
+
+
+def test_a_layer_backward_runs_on_the_engine_of_its_forward():
+    rng = np.random.default_rng(7)
+    layer = snn.GRU(2, 4, dtype="float64", seed=0, engine="plain")
+    x, g = rng.normal(size=(5, 3, 2)), rng.normal(size=(5, 3, 4))
+    layer.forward(x)
+    layer.engine = "fast"                      # switched between forward and backward
+    dx, _ = layer.backward(g)
+    ref = snn.GRU(2, 4, dtype="float64", seed=0, engine="plain")
+    ref.forward(x)
+    np.testing.assert_array_equal(dx, ref.backward(g)[0])
+
+
+def test_engine_selection_default_and_errors():
+    assert scratchrnn.get_engine() == "fast"
+    layer = snn.LSTM(1, 3)
+    try:
+        scratchrnn.set_engine("plain")
+        assert layer.engine == "plain"         # None follows the default at each call
+        assert snn.LSTM(1, 3, engine="fast").engine == "fast"
+    finally:
+        scratchrnn.set_engine("fast")
+    with pytest.raises(ValueError, match="engine must be one of"):
+        scratchrnn.set_engine("turbo")
+    with pytest.raises(ValueError, match="engine must be one of"):
+        snn.RNN(1, 3, engine="Plain")
+
+
+def test_set_num_threads_validates():
+    with pytest.raises(ValueError, match="positive int"):
+        parallel.set_num_threads(0)
+
+
+def test_threads_context_sets_and_restores(monkeypatch):
+    monkeypatch.setattr(parallel, "_num_threads", None)
+    default = parallel.get_num_threads()
+    with parallel.threads(1):
+        assert parallel.get_num_threads() == 1
+    assert parallel.get_num_threads() == default

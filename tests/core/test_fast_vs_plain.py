@@ -1,0 +1,91 @@
+"""The fast engine computes what the lesson computes, over the whole option space.
+
+Every option a layer has (layers, directions, batch_first, bias, dropout, projection,
+unbatched input, a given h0, truncated BPTT, last-step-only output, relu/tanh), and the
+worker-process path: outputs, states and every gradient within 1e-9 relative (float64).
+The torch side of each engine is proven in test_layers_vs_torch.py and its neighbours.
+"""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from twins import as_tuple, assert_pairs_close, randomize
+
+import scratchrnn.engine.parallel as parallel
+import scratchrnn.engine.workers as workers
+import scratchrnn.nn as snn
+
+
+@st.composite
+def full_configs(draw):
+    mode = draw(st.sampled_from(["RNN", "LSTM", "GRU"]))
+    H, layers = draw(st.integers(1, 5)), draw(st.integers(1, 3))
+    cfg = dict(input_size=draw(st.integers(1, 3)), hidden_size=H, num_layers=layers,
+               bias=draw(st.booleans()), batch_first=draw(st.booleans()),
+               bidirectional=draw(st.booleans()),
+               dropout=draw(st.sampled_from([0.0, 0.3])) if layers > 1 else 0.0)
+    if mode == "RNN":
+        cfg["nonlinearity"] = draw(st.sampled_from(["tanh", "relu"]))
+    if mode == "LSTM" and H > 1:
+        cfg["proj_size"] = draw(st.integers(0, H - 1))
+    T = draw(st.integers(1, 6))
+    run = dict(T=T, B=draw(st.integers(1, 4)), unbatched=draw(st.booleans()),
+               give_hx=draw(st.booleans()), last_only=draw(st.booleans()),
+               truncate=None if cfg["bidirectional"] else draw(st.none() | st.integers(1, T)),
+               seed=draw(st.integers(0, 2**16)))
+    return mode, cfg, run
+
+
+def _inputs(layer, run, rng):
+    T, B, n = run["T"], run["B"], layer.num_directions * layer.num_layers
+    batch = () if run["unbatched"] else (B,)
+    x = rng.normal(size=(T, *batch, layer.input_size))
+    if layer.batch_first and not run["unbatched"]:
+        x = x.transpose(1, 0, 2).copy()
+    shapes = [(n, *batch, layer.out_size), (n, *batch, layer.hidden_size)]
+    states = tuple(rng.normal(size=s) for s in shapes[:2 if layer.mode == "LSTM" else 1])
+    hx = None if not run["give_hx"] else (states if layer.mode == "LSTM" else states[0])
+    return x, hx
+
+
+def _run(engine, mode, cfg, run):
+    """Forward + backward with random upstream gradients on every output -> named arrays."""
+    rng = np.random.default_rng(run["seed"])
+    layer = getattr(snn, mode)(**cfg, dtype="float64", seed=run["seed"], engine=engine)
+    randomize(layer, rng)
+    x, hx = _inputs(layer, run, rng)
+    out, hn = layer.forward(x, hx, last_only=run["last_only"])
+    d_out = rng.normal(size=out.shape)
+    d_hn = tuple(rng.normal(size=h.shape) for h in as_tuple(hn))
+    dx, dhx = layer.backward(d_out, d_hn if mode == "LSTM" else d_hn[0],
+                             truncate=run["truncate"])
+    named = {"output": out, "input.grad": dx}
+    named.update({f"state{k}": h for k, h in enumerate(as_tuple(hn))})
+    named.update({f"state{k}.grad": g for k, g in enumerate(as_tuple(dhx))})
+    named.update({f"{k}.grad": g for k, g in layer.grads.items()})
+    return named, layer
+
+
+def _pairs(mode, cfg, run):
+    (fast, fast_layer), (plain, _) = _run("fast", mode, cfg, run), _run("plain", mode, cfg, run)
+    assert fast.keys() == plain.keys()
+    return {k: (fast[k], plain[k]) for k in fast}, fast_layer
+
+
+@given(full_configs())
+def test_fast_equals_plain_in_float64(config):
+    assert_pairs_close(_pairs(*config)[0], 1e-9, config)
+
+
+@pytest.mark.parametrize("mode", ["RNN", "LSTM", "GRU"])
+def test_fast_with_worker_processes_equals_plain(monkeypatch, mode):
+    """Shares of the batch in a worker process: still the lesson's numbers."""
+    monkeypatch.setattr(parallel, "_num_threads", 2)
+    monkeypatch.setattr(workers, "SHARE_WORK", 1)
+    monkeypatch.setattr(workers, "MIN_ROWS", 4)
+    cfg = dict(input_size=2, hidden_size=5, num_layers=2, dropout=0.3, batch_first=True,
+               **(dict(proj_size=3) if mode == "LSTM" else {}))
+    run = dict(T=7, B=19, unbatched=False, give_hx=True, last_only=True, truncate=4, seed=3)
+    pairs, fast_layer = _pairs(mode, cfg, run)
+    assert isinstance(fast_layer._cache.directions[0][0].run, workers.SharedCache)
+    assert_pairs_close(pairs, 1e-9, (mode, cfg, run))
