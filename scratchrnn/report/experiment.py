@@ -81,7 +81,7 @@ def sweep_config(spec: RunSpec, data: dict) -> SweepConfig:
                         batch_size=spec.batch_size, clip_norm=spec.clip_norm,
                         clip_value=spec.clip_value, patience=spec.patience, seed=spec.seed,
                         progress=not spec.quiet)
-    kwargs = {"dtype": spec.dtype, "init": spec.init}
+    kwargs = {"dtype": spec.dtype, "init": spec.init, "engine": spec.engine}
     if spec.backend != "numpy":
         kwargs["backend"] = spec.backend
     return SweepConfig(models=tuple(spec.models), hidden_sizes=tuple(spec.hidden),

@@ -51,6 +51,7 @@ class RunSpec:
     init: str = "default"
     dtype: str = "float32"
     backend: str = "numpy"
+    engine: str = "fast"              # 'plain' (the lesson) or 'fast' (scratchrnn.engine)
     seed: int = 0
     threads: int = 1                  # scratchrnn, BLAS (NumPy) and torch threads
     quick: bool = False
@@ -92,6 +93,12 @@ def impl_choice(value) -> tuple:
     return IMPLS[value]
 
 
+def engine_choice(value) -> str:
+    if value not in ("plain", "fast"):
+        raise ValueError(f"unknown engine {value!r}; expected plain or fast")
+    return value
+
+
 def filter_spec(value):
     """'auto', 'none', 'lowpass:40', 'highpass:0.5', 'bandpass:0.5-40' -> pipeline filter."""
     if value in (None, "none", "auto") or isinstance(value, tuple):
@@ -131,7 +138,7 @@ CONVERT = {"models": model_list, "hidden": int_list, "impl": impl_choice, "filte
            "clean": lambda v: tuple(as_list(v)), "window": positive_int, "stride": positive_int,
            "epochs": positive_int, "batch_size": positive_int, "max_samples": non_negative_int,
            "max_windows": non_negative_int, "threads": positive_int,
-           "patience": positive_int}
+           "patience": positive_int, "engine": engine_choice}
 
 
 def convert(key: str, value):

@@ -134,3 +134,21 @@ def test_classification_of_a_labelled_user_file(tmp_path, tiny_args):
     assert code == 0
     res = json.loads((out / "results.json").read_text())
     assert res["data"]["class_counts"][1] > 3 and res["data"]["fs"] == pytest.approx(100.0)
+
+
+def test_engine_plain_and_fast_train_the_same_model(ecg_csv, tmp_path):
+    """`--engine plain` runs the lesson's code: same losses and test errors as 'fast'."""
+    results = {}
+    for engine in ("plain", "fast"):
+        out = tmp_path / engine
+        code = main(["run", "--data", str(ecg_csv), "--time-column", "time_s", "--column",
+                     "ecg_mV", "--window", "12", "--models", "lstm", "--hidden", "5",
+                     "--epochs", "4", "--impl", "scratch", "--dtype", "float64", "--quiet",
+                     "--engine", engine, "--out", str(out)])
+        assert code == 0
+        results[engine] = json.loads((out / "results.json").read_text())
+        assert results[engine]["settings"]["engine"] == engine
+        assert f"engine {engine}" in (out / "report.md").read_text()
+    plain, fast = (results[e]["records"][0] for e in ("plain", "fast"))
+    assert fast["test_mse"] == pytest.approx(plain["test_mse"], rel=1e-9)
+    assert fast["best_val_mse"] == pytest.approx(plain["best_val_mse"], rel=1e-9)
