@@ -48,10 +48,12 @@ def make_data(case: Case, seed: int = 0):
     return x, y
 
 
-def scratch_work(case: Case, x, y, device: str = "cpu"):
-    """(model, work) for scratchrnn; device 'cuda' builds it on CuPy and waits for the GPU."""
+def scratch_work(case: Case, x, y, device: str = "cpu", engine: str = "fast"):
+    """(model, work) for scratchrnn with `engine` ('fast' or 'plain'); device 'cuda' builds
+    it on CuPy and waits for the GPU."""
     backend = "cupy" if device == "cuda" else "numpy"
-    model = MODELS[case.model](1, case.hidden, 1, dtype="float32", seed=0, backend=backend)
+    model = MODELS[case.model](1, case.hidden, 1, dtype="float32", seed=0, backend=backend,
+                               engine=engine)
     x, y = model.xp.asarray(x), model.xp.asarray(y)
     sync = model.xp.cuda.get_current_stream().synchronize if device == "cuda" else _nothing
     if case.mode == "inference":

@@ -2,10 +2,11 @@
 
 The resident set size is sampled every 0.2 ms while the work runs (ru_maxrss would also
 count the peak of importing torch); the result is the peak minus the size before. For
-scratchrnn it is the sum over this process and its worker processes (started, and counted
-in "before", ahead of the work).
+the fast engine it is the sum over this process and its worker processes (started, and
+counted in "before", ahead of the work).
 
-    python -m benchmarks.memory scratch lstm 64 50 700 train    -> prints MiB
+    python -m benchmarks.memory fast lstm 64 50 700 train    -> prints MiB
+    (impl: fast, plain or torch)
 """
 from __future__ import annotations
 
@@ -58,11 +59,11 @@ def _main(argv) -> None:
     impl, model, hidden, steps, batch, mode = argv
     case = Case(model, int(hidden), int(steps), int(batch), mode)
     x, y = make_data(case)
-    scratch_model, work = scratch_work(case, x, y)
+    scratch_model, work = scratch_work(case, x, y, engine="plain" if impl == "plain" else "fast")
     pids = ["self"]
     if impl == "torch":
         work = torch_work(case, scratch_model, x, y)
-    else:  # the workers a shared batch would start, with their memory before the work
+    elif impl == "fast":  # the workers a shared batch would start, with their memory before
         pids += workers.start(parallel.get_num_threads() - 1)
     # the first unit of work: later ones may reuse memory the allocator kept, hiding it
     print(f"{max(_peak_during(work, pids), 0.0):.1f}")

@@ -8,28 +8,42 @@ import numpy as np
 
 
 def line(row: dict) -> str:
+    plain = f"  plain {row['plain_median_ms']:9.1f} ms" if "plain_median_ms" in row else ""
     return (f"{row['mode']:<9} {row['model']:<4} H={row['hidden']:<3} T={row['steps']:<3} "
-            f"B={row['batch']:<4}  scratch {row['scratch_median_ms']:9.1f} ms  "
-            f"torch {row['torch_median_ms']:9.1f} ms  ratio {row['ratio']:.2f}")
+            f"B={row['batch']:<4}  fast {row['fast_median_ms']:9.1f} ms{plain}  "
+            f"torch {row['torch_median_ms']:9.1f} ms  fast/torch {row['ratio']:.2f}")
 
 
 def target_summary(rows: list) -> dict | None:
-    """Geomean and worst scratch/torch ratio of the training step at T=50, B in {700, 7000}."""
-    ratios = [r["ratio"] for r in rows if r["mode"] == "train" and r["steps"] == 50
+    """Geomean and worst fast/torch ratio of the training step at T=50, B in {700, 7000}
+    (and the plain engine's, where it was timed)."""
+    target = [r for r in rows if r["mode"] == "train" and r["steps"] == 50
               and r["batch"] in (700, 7000)]
-    if not ratios:
+    if not target:
         return None
-    return dict(cases=len(ratios), geomean_ratio=float(np.exp(np.mean(np.log(ratios)))),
+    out = dict(cases=len(target), **_geomean_worst([r["ratio"] for r in target]))
+    if all("plain_ratio" in r for r in target):
+        out.update({f"plain_{k}": v for k, v in
+                    _geomean_worst([r["plain_ratio"] for r in target]).items()})
+    return out
+
+
+def _geomean_worst(ratios: list) -> dict:
+    return dict(geomean_ratio=float(np.exp(np.mean(np.log(ratios)))),
                 worst_ratio=float(max(ratios)))
 
 
 def markdown(rows: list, info: dict) -> str:
-    head = ("| mode | model | H | T | B | scratch ms (IQR) | torch ms (IQR) | scratch/torch |\n"
-            "|---|---|---:|---:|---:|---:|---:|---:|\n")
+    plain = all("plain_median_ms" in r for r in rows)
+    head = ("| mode | model | H | T | B | " + ("plain ms (IQR) | " if plain else "") +
+            "fast ms (IQR) | torch ms (IQR) | " + ("plain/torch | " if plain else "") +
+            "fast/torch |\n|---|---|---:|---:|---:|" + "---:|" * (5 if plain else 3) + "\n")
     body = "".join(
         f"| {r['mode']} | {r['model']} | {r['hidden']} | {r['steps']} | {r['batch']} | "
-        f"{r['scratch_median_ms']:.1f} ({r['scratch_iqr_ms']:.1f}) | "
-        f"{r['torch_median_ms']:.1f} ({r['torch_iqr_ms']:.1f}) | {r['ratio']:.2f} |\n"
+        + (f"{r['plain_median_ms']:.1f} ({r['plain_iqr_ms']:.1f}) | " if plain else "")
+        + f"{r['fast_median_ms']:.1f} ({r['fast_iqr_ms']:.1f}) | "
+        f"{r['torch_median_ms']:.1f} ({r['torch_iqr_ms']:.1f}) | "
+        + (f"{r['plain_ratio']:.2f} | " if plain else "") + f"{r['ratio']:.2f} |\n"
         for r in rows)
     note = (f"\nMedians of interleaved runs; numpy {info['numpy']}, torch {info['torch']}, "
             f"{info['threads']} threads each; float32 matmul peak "
@@ -51,8 +65,10 @@ def write(out, rows: list, info: dict) -> str:
     plot(out, rows)
     if target is None:
         return "no target cases (T=50, B 700/7000, train) in this grid"
-    return (f"target: {target['cases']} cases, geomean scratch/torch "
-            f"{target['geomean_ratio']:.2f}, worst {target['worst_ratio']:.2f}")
+    plain = (f"; plain/torch geomean {target['plain_geomean_ratio']:.2f}, worst "
+             f"{target['plain_worst_ratio']:.2f}" if "plain_geomean_ratio" in target else "")
+    return (f"target: {target['cases']} cases, geomean fast/torch "
+            f"{target['geomean_ratio']:.2f}, worst {target['worst_ratio']:.2f}{plain}")
 
 
 def plot(out, rows: list) -> None:
@@ -75,8 +91,11 @@ def plot(out, rows: list) -> None:
                                           ("#FF662A", "#82AC26", "#4F3F84")):
                 rs = sorted(rs, key=lambda r: r[x_key])
                 xs = [r[x_key] for r in rs]
-                ax.plot(xs, [r["scratch_median_ms"] for r in rs], "o-", color=color,
-                        label=f"{model} scratch")
+                ax.plot(xs, [r["fast_median_ms"] for r in rs], "o-", color=color,
+                        label=f"{model} fast")
+                if "plain_median_ms" in rs[0]:
+                    ax.plot(xs, [r["plain_median_ms"] for r in rs], ":", color=color,
+                            label=f"{model} plain")
                 ax.plot(xs, [r["torch_median_ms"] for r in rs], "s--", color=color,
                         label=f"{model} torch")
             ax.set(xlabel="hidden size H" if x_key == "hidden" else "segment length T",

@@ -5,8 +5,10 @@ Grids (the issue's full grid is models x H {16,32,64,128} x T {25,...,400} x B {
   target   the speed target: training step, T=50, B {700, 7000}, every H and model
   scaling  assignment 2: T {25, 50, 100, 200, 400} at B=700, H=64 (time should grow linearly)
   full     everything (hours at B=7000, T=400)
-Both implementations run with the same number of threads, interleaved, after a warm-up;
-medians and interquartile ranges are reported, and the ratio scratch / torch per case.
+scratchrnn runs with both engines ('fast', the default, and 'plain', the lesson: --engines)
+and torch with the same number of threads, interleaved, after a warm-up; medians and
+interquartile ranges are reported, and the ratios fast / torch and plain / torch per case.
+`--ladder` times the road from plain to fast on one case instead (docs/performance.md).
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ import torch
 import scratchrnn
 from scratchrnn.engine import parallel
 
-from . import report
+from . import ladder, report
 from .cases import Case, gpu_problem, make_data, scratch_work, torch_work
 from .memory import peak_mib
 from .timing import interleaved, matmul_peak_gflops, summary
@@ -53,6 +55,11 @@ def parse_args(argv):
     p.add_argument("--steps", nargs="+", type=int, help="override the grid's segment lengths T")
     p.add_argument("--batch", nargs="+", type=int, help="override the grid's batch sizes")
     p.add_argument("--modes", nargs="+", choices=("train", "inference"), help="override modes")
+    p.add_argument("--engines", nargs="+", choices=("fast", "plain"), default=["fast", "plain"],
+                   help="scratchrnn's engines to time (default both; fast is always timed)")
+    p.add_argument("--ladder", action="store_true", help="the road from the plain engine to "
+                   "the fast one, step by step, on one case (LSTM H=64 T=50 B=700 training "
+                   "unless --models/--hidden/--steps/--batch say otherwise)")
     p.add_argument("--repeats", type=int, default=7, help="timed runs per case (default 7)")
     p.add_argument("--budget", type=float, default=60.0,
                    help="seconds per case after which fewer repeats are taken (min 3)")
@@ -92,8 +99,10 @@ def cases_of(args) -> list:
 
 def measure(case: Case, args) -> dict:
     x, y = make_data(case)
-    model, scratch = scratch_work(case, x, y, args.device)
-    works = {"scratch": scratch, "torch": torch_work(case, model, x, y, args.device)}
+    model, fast = scratch_work(case, x, y, args.device, engine="fast")
+    works = {"fast": fast, "torch": torch_work(case, model, x, y, args.device)}
+    if "plain" in args.engines:
+        works["plain"] = scratch_work(case, x, y, args.device, engine="plain")[1]
     times = interleaved(works, args.repeats, budget_s=args.budget)
     row = dict(model=case.model, hidden=case.hidden, steps=case.steps, batch=case.batch,
                mode=case.mode, device=args.device)
@@ -103,14 +112,28 @@ def measure(case: Case, args) -> dict:
         row[f"{impl}_gflops"] = case.flops() / (s["median_ms"] / 1e3) / 1e9
         if args.memory:
             row[f"{impl}_peak_mib"] = peak_mib(impl, case)
-    row["ratio"] = row["scratch_median_ms"] / row["torch_median_ms"]
+    row["ratio"] = row["fast_median_ms"] / row["torch_median_ms"]
+    if "plain" in works:
+        row["plain_ratio"] = row["plain_median_ms"] / row["torch_median_ms"]
     return row
+
+
+def cpu_name() -> str:
+    """The CPU's model name (Linux: /proc/cpuinfo), else what platform knows."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 def machine(args) -> dict:
     return dict(python=platform.python_version(), numpy=np.__version__,
                 torch=torch.__version__, scratchrnn=scratchrnn.__version__,
-                cpu=platform.processor() or platform.machine(), threads=args.threads,
+                cpu=cpu_name(), cores=parallel.get_num_threads(), threads=args.threads,
                 matmul_peak_gflops=round(matmul_peak_gflops(), 1),
                 flush_denormal=args.flush_denormal,
                 device=args.device, gpu=torch.cuda.get_device_name() if args.device == "cuda"
@@ -129,6 +152,8 @@ def main(argv=None) -> int:
     torch.set_flush_denormal(flush)  # and workers follow that thread
     scratchrnn.set_flush_denormal(flush)
     try:
+        if args.ladder:
+            return ladder.main(args, out, info)
         with parallel.threads(args.threads):
             for case in cases_of(args):
                 rows.append(measure(case, args))

@@ -21,13 +21,12 @@ class Cache(NamedTuple):
 
 
 def direction_forward(cell, x, state0, p, nonlinearity="tanh", reverse=False,
-                      last_only=False, *, workspace=None, slopes=True):
+                      last_only=False, *, workspace=None):
     """Run one direction: x (T,B,I), state0 tuple of (B,*) -> out, state_T, Cache.
 
     `cell` is a kernel module (engine.kernels.*). out: (T,B,P) in time order, or with
-    last_only=True the output at time T-1 only (B,P). slopes=False skips the slopes
-    backward needs (eval mode; backward computes them if called). With several cores and
-    enough work, worker processes take shares of the batch rows.
+    last_only=True the output at time T-1 only (B,P). With several cores and enough work,
+    worker processes take shares of the batch rows.
     """
     xp = namespace_of(x)
     ws = workspace or Workspace(xp)
@@ -39,10 +38,9 @@ def direction_forward(cell, x, state0, p, nonlinearity="tanh", reverse=False,
     result = None
     if len(rows) > 1:  # worker processes take rows[1:] (None: they are busy or absent)
         result = workers.forward(rows, ws, cell, x, state0, p, nonlinearity, reverse,
-                                 last_only, slopes)
+                                 last_only)
     if result is None:
-        result = loop.forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only,
-                                   slopes)
+        result = loop.forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only)
     out, state, run = result
     return out, state, Cache(run, ws, generation)
 

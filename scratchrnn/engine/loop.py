@@ -12,9 +12,10 @@ one carried back from step t+1; the kernel turns it into da_t (R*H, b), and
 
     dh_{t-1} = W_hh^T da_t  (+ the kernel's direct term, e.g. GRU's z * dh_t)
 
-Every weight gradient is a sum of one product per step, taken in batched calls of CHUNK
-steps as soon as those steps are done; the ones row of z_t gives the biases. The same
-for dx:
+The kernels' slopes (the derivatives backward multiplies by: sigma', tanh', ...) are
+computed for all T steps in a few large calls when backward starts. Every weight
+gradient is a sum of one product per step, taken in one batched call after the loop;
+the ones row of z_t gives the biases. The same for dx:
 
     dW = sum_t da_t z_t^T   (R*H, P+I+1)  ->  dW_hh, dW_ih, db_hh, db_ih
     dx_t = W_ih^T da_t
@@ -36,16 +37,14 @@ from ..backend import namespace_of
 from .kernels import StepWeights
 from .parallel import blas_threads
 
-CHUNK = 8  # every CHUNK finished steps, their slopes (forward) or products (backward) are
-           # computed, while those steps' arrays are still in the cache
 
 
 class DirectionCache(NamedTuple):
     """What backward needs of a forward_rows call."""
     z: object        # T+1,F,B  [h_{t-1}; x_t; 1] for t < T, h_T in z[T, :P]
+    a: object        # T,R*H,B  the activated gates (as the kernels left them)
+    cs: list         # (T+1,H,B) LSTM's cell states c_0..c_T, else empty
     steps: list      # T kernel caches
-    fill: object     # fill(s, done): writes the slopes of the steps `done` into s
-    s: object        # T,SLOPES*H,B  the kernel's slopes, or None if not computed yet
     reverse: bool
     w: object        # R*H,F  the packed W the forward used
 
@@ -94,12 +93,10 @@ def unpack_grads(cell, dW, grads, P):
                 grads["b_ih"].reshape(K, H)[kx] += dW[j, :, -1]
 
 
-def forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only, slopes):
+def forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only):
     """One direction in this process: x (T,B,I), state0 tuple of (B,*) -> out, state_T, cache.
 
     out: (T,B,P) in time order, or with last_only=True only the output at time T-1 (B,P).
-    slopes=True also computes each step's slopes for backward, CHUNK steps at a time
-    (False, e.g. in eval mode: backward computes them if it is called).
     `p` maps 'w_ih', 'w_hh', 'b_ih', 'b_hh', 'w_hr' to torch-shaped arrays (or None).
     """
     xp = namespace_of(x)
@@ -119,14 +116,6 @@ def forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only, slope
     z[0, :P] = state0[0].T
     for c, s0 in zip(cs, state0[1:]):
         c[0] = s0.T
-
-    def fill(into, done):  # the slopes of steps `done`, from what forward left in z, a, cs
-        after = slice(done.start + 1, done.stop + 1)
-        cell.slopes(a[done].reshape(-1, R, H, B), (z[done, :P], *(c[done] for c in cs)),
-                    (z[after, :P], *(c[after] for c in cs)),
-                    into[done].reshape(-1, cell.SLOPES, H, B), w)
-
-    slope = ws.empty("s", (T, cell.SLOPES * H, B), dtype) if slopes else None
     states = list(zip(z[:, :P], *cs))                         # (h_t, c_t) views, t = 0..T
     gates = a.reshape(T, R, H, B)
     steps = []
@@ -134,13 +123,11 @@ def forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only, slope
         for t in range(T):
             xp.matmul(W, z[t], out=a[t])                      # a_t = W [h; x; 1]
             steps.append(cell.forward(gates[t], states[t], states[t + 1], w))
-            if slope is not None and (t % CHUNK == CHUNK - 1 or t == T - 1):
-                fill(slope, slice(t - t % CHUNK, t + 1))      # those steps are final
     t_last = 0 if reverse else T - 1                          # the step that is time T-1
     out = z[t_last + 1, :P].T.copy() if last_only else \
         _flip(z[1:, :P].transpose(0, 2, 1), reverse).copy()   # B,P or T,B,P (z is reused)
     state = (z[T, :P].T.copy(),) + tuple(c[T].T.copy() for c in cs)
-    return out, state, DirectionCache(z, steps, fill, slope, reverse, W)
+    return out, state, DirectionCache(z, a, cs, steps, reverse, W)
 
 
 def backward_rows(cell, dout, dstate_T, cache, p, grads, nonlinearity, truncate, ws):
@@ -163,16 +150,13 @@ def backward_rows(cell, dout, dstate_T, cache, p, grads, nonlinearity, truncate,
     dout = dout if last_only else _flip(dout, reverse)        # processing order
     t_last = 0 if reverse else T - 1
     cut = None if truncate is None else T - truncate - 1
-    dx = xp.empty((T, B, I), dtype=dtype)                     # T,B,I
     da = ws.empty("da", (T, RH, B), dtype)                    # d(pre-activations)
-    s = cache.s
-    if s is None:  # forward skipped them (eval mode): all steps now
-        s = ws.empty("s", (T, cell.SLOPES * H, B), dtype)
-        cache.fill(s, slice(0, T))
-    s = s.reshape(T, cell.SLOPES, H, B)
+    z, cs = cache.z, cache.cs
+    s = ws.empty("s", (T, cell.SLOPES, H, B), dtype)          # the slopes of every step
+    cell.slopes(cache.a.reshape(T, R, H, B), (z[:T, :P], *(c[:T] for c in cs)),
+                (z[1:, :P], *(c[1:] for c in cs)), s, w)
     dh = dstate_T[0].T.copy()                                 # P,B (ours: updated in place)
     dc = [d.T.copy() for d in dstate_T[1:]]                   # H,B LSTM's cell state
-    dW = xp.zeros_like(W)                                     # R*H,F
     with blas_threads(1):
         for t in range(T - 1, -1, -1):
             if t == cut:  # the detached boundary: nothing flows back across it
@@ -189,9 +173,7 @@ def backward_rows(cell, dout, dstate_T, cache, p, grads, nonlinearity, truncate,
             dc = list(direct[1:])
             for name, value in dw.items():
                 grads[name] += value
-            if t % CHUNK == 0:  # steps t .. t+CHUNK-1 are final: their products now
-                done = slice(t, min(t + CHUNK, T))
-                dW += (da[done] @ cache.z[done].transpose(0, 2, 1)).sum(axis=0)  # R*H,F
-                dx[done] = (w_x @ da[done]).transpose(0, 2, 1)  # dx_t = W_ih^T da_t  t,B,I
+        dW = (da @ z[:T].transpose(0, 2, 1)).sum(axis=0)     # sum_t da_t z_t^T  R*H,F
+        dx = (w_x @ da).transpose(0, 2, 1)                    # dx_t = W_ih^T da_t  T,B,I
     unpack_grads(cell, dW, grads, P)
     return _flip(dx, reverse), (dh.T, *(d.T for d in dc))

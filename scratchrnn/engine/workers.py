@@ -76,7 +76,7 @@ def start(count: int) -> list:
         return [worker.proc.pid for worker in lent]
 
 
-def forward(rows, ws, cell, x, state0, p, nonlinearity, reverse, last_only, slopes):
+def forward(rows, ws, cell, x, state0, p, nonlinearity, reverse, last_only):
     """loop.forward_rows with rows[k>0] in workers: (out, state_T, SharedCache) or None."""
     with _lend(len(rows) - 1) as lent:
         if lent is None:
@@ -84,10 +84,11 @@ def forward(rows, ws, cell, x, state0, p, nonlinearity, reverse, last_only, slop
         key, generation = _key_of(ws), next(_counter)
         for worker, r in zip(lent, rows[1:]):
             worker.send("forward", key, generation, cell.__name__, x[:, r],
-                        tuple(s[r] for s in state0), p, nonlinearity, reverse, last_only, slopes)
+                        tuple(s[r] for s in state0), p, nonlinearity, reverse, last_only)
         with single_core():
-            out, state, here = loop.forward_rows(cell, x[:, rows[0]], tuple(s[rows[0]] for s in state0),
-                                        p, nonlinearity, reverse, ws, last_only, slopes)
+            out, state, here = loop.forward_rows(cell, x[:, rows[0]],
+                                                 tuple(s[rows[0]] for s in state0), p,
+                                                 nonlinearity, reverse, ws, last_only)
         parts = [(out, state)] + [w.receive() for w in lent]
     out = np.concatenate([o for o, _ in parts], axis=0 if last_only else 1)
     state = tuple(np.concatenate(s) for s in zip(*(s for _, s in parts)))
@@ -105,8 +106,9 @@ def backward(cache, ws, cell, dout, dstate_T, p, grads, nonlinearity, truncate):
             worker.send("backward", cache.key, cache.generation, cell.__name__,
                         take(dout, r), tuple(d[r] for d in dstate_T), p, nonlinearity, truncate)
         with single_core():
-            dx, dstate0 = loop.backward_rows(cell, take(dout, rows[0]), tuple(d[rows[0]] for d in dstate_T),
-                                   cache.here, p, grads, nonlinearity, truncate, ws)
+            dx, dstate0 = loop.backward_rows(cell, take(dout, rows[0]),
+                                             tuple(d[rows[0]] for d in dstate_T), cache.here,
+                                             p, grads, nonlinearity, truncate, ws)
         parts = [(dx, dstate0, {})] + [w.receive() for w in lent]
     for _, _, their_grads in parts:
         for name, g in their_grads.items():
@@ -227,11 +229,11 @@ def shutdown() -> None:
 
 
 # -- the worker's side ---------------------------------------------------------------
-def _forward(state, generation, cell, x, state0, p, nonlinearity, reverse, last_only, slopes):
+def _forward(state, generation, cell, x, state0, p, nonlinearity, reverse, last_only):
     state["generation"] = generation
     out, final, state["cache"] = loop.forward_rows(
         importlib.import_module(cell), x, state0, p, nonlinearity, reverse,
-        state["workspace"], last_only, slopes)
+        state["workspace"], last_only)
     return out, final
 
 

@@ -86,8 +86,7 @@ class RNNBase(Module):
                                           reverse=bool(d), last_only=last)
         return engine.direction_forward(engine.KERNELS[self.mode], inp, state0, p,
                                         self.nonlinearity, reverse=bool(d), last_only=last,
-                                        workspace=self._workspace(layer, d),
-                                        slopes=self.training)
+                                        workspace=self._workspace(layer, d))
 
     def _run_backward(self, engine_name, layer, d, dout, dstate_T, cache, truncate):
         sfx = self._suffix(layer, d)

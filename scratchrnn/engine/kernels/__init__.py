@@ -1,4 +1,4 @@
-"""The fast engine's cells: ``forward``, ``slopes``, ``backward`` of ONE time step, in place.
+"""The fast engine's cells (kernels): ONE time step, in place; the lesson is scratchrnn/cells.
 
 Arrays are feature-major, as in the equations: one COLUMN per sample of the batch.
 h (P,b), c (H,b), and the step's pre-activations a (R,H,b), R row blocks of H rows.
@@ -8,8 +8,8 @@ a step, input projection and biases included:
     a = W [h_{t-1}; x_t; 1]        W = [W_hh | W_ih | b]    (R*H, P+I+1)
 
 adds dh_{t-1} += W_hh^T da_t inside the loop, and takes every weight gradient from the
-gradients ``da`` (dW = sum_t da_t [h_{t-1}; x_t; 1]^T) in batched calls of CHUNK steps,
-as soon as those steps are done. So a cell is only the elementwise part of a step:
+gradients ``da`` (dW = sum_t da_t [h_{t-1}; x_t; 1]^T) in one batched call after the
+loop. So a kernel is only the elementwise part of a step:
 
     GATES                           torch's stacked gates: weights are (GATES*H, .)
     LAYOUT                          which torch gate fills each row block of W, as
@@ -19,17 +19,16 @@ as soon as those steps are done. So a cell is only the elementwise part of a ste
                                                   the new state into the views ``new``
     slopes(a, prev, new, s, w)      -> None       writes into ``s`` (n,SLOPES,H,b) the
                                                   derivatives backward multiplies by that
-                                                  need no gradient, n finished steps at
-                                                  once: a (n,R,H,b) as forward left it,
+                                                  need no gradient, n steps at once:
+                                                  a (n,R,H,b) as forward left it,
                                                   prev / new the states before / after each step
     backward(dnew, cache, s, da, w) -> dstate, dw with the step's slopes s (SLOPES,H,b),
                                                   writes d(pre-activation) into ``da``;
                                                   dstate: the gradient reaching the old
                                                   state OTHER than through W (None if none)
 
-The caller computes the slopes every CHUNK steps of a training-mode forward (beside the
-loop when a core is idle and the arrays are large), or all at once at the start of
-backward after an eval-mode forward. ``state`` / ``new`` are tuples (h,) or (h, c) of
+The caller computes the slopes of all T steps at once when backward starts (a few large
+calls instead of several small ones a step). ``state`` / ``new`` are tuples (h,) or (h, c) of
 views into the caller's buffers; ``dw`` holds gradients of weights the caller does not
 batch (only LSTM's projection ``w_hr``).
 A LAYOUT entry with None on one side is a block that sees only h (or only x): the GRU's
