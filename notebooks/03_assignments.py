@@ -80,7 +80,7 @@ def train_step(model, opt, X, y, criterion, clip=None, truncate=None):
 # %%
 @contextlib.contextmanager
 def one_core():
-    """Run scratchrnn's blocks of samples and NumPy's BLAS on one thread, then restore."""
+    """Run scratchrnn (no worker processes) and NumPy's BLAS on one core, then restore."""
     threads = parallel.get_num_threads()
     parallel.set_num_threads(1)
     try:

@@ -66,3 +66,18 @@ def test_device_cuda_without_a_gpu_is_a_clear_error(capsys):
     with pytest.raises(SystemExit):
         main(["--device", "cuda", "--quick", "--quiet"])
     assert "--device cuda:" in capsys.readouterr().err
+
+
+def test_runs_table_gives_medians_and_the_range_of_ratios(tmp_path):
+    from benchmarks.runs import load, table  # noqa: PLC0415
+    for i, (fast, torch_ms) in enumerate([(2.0, 4.0), (3.0, 2.0)]):
+        row = dict(mode="train", model="gru", hidden=8, steps=50, batch=700,
+                   fast_median_ms=fast, torch_median_ms=torch_ms, ratio=fast / torch_ms)
+        run = dict(rows=[row], target=dict(cases=1, geomean_ratio=row["ratio"],
+                                           worst_ratio=row["ratio"]),
+                   machine=dict(date=f"d{i}", cpu="cpu", threads=2))
+        (tmp_path / str(i)).mkdir()
+        (tmp_path / str(i) / "results.json").write_text(json.dumps(run))
+    text = table(load([tmp_path / "0", tmp_path / "1"]))
+    assert "| train | gru | 8 | 50 | 700 | 2.5 | 3.0 | 0.50-1.50 |" in text
+    assert "run 2 (d1, cpu, 2 threads each): fast/torch geomean 1.50, worst 1.50" in text
