@@ -50,9 +50,11 @@ def set_engine(name: str) -> None:
 
     'plain': the lesson (scratchrnn/cells, scratchrnn/bptt.py): the whole batch in the
     calling thread, so breakpoints and prints there see everything. 'fast' (the default):
-    scratchrnn/engine, proven equal to 'plain', several times faster.
+    scratchrnn/engine, proven equal to 'plain' and faster (docs/performance.md).
     """
     global _engine
+    if name is None:
+        raise ValueError(f"engine must be one of {ENGINES}, got None")
     _engine = check_engine(name)
 
 

@@ -109,7 +109,7 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
                    "scratch models (default numpy; cupy needs a GPU)")
     m.add_argument("--engine", choices=["plain", "fast"], help="how the scratch models run: "
                    "'plain' is the lesson (scratchrnn/cells, bptt.py: read it, set breakpoints "
-                   "there), 'fast' (default) the engine proven equal to it, several times faster")
+                   "there), 'fast' (default) the engine, proven equal to it and faster")
     m.add_argument("--seed", type=int, help="initial weights and batch order (default 0)")
     o = p.add_argument_group("run")
     o.add_argument("--threads", type=_conv("threads"), metavar="N", help="threads of scratchrnn, "

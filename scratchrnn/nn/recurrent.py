@@ -12,8 +12,8 @@ Parameters are named and shaped as torch's state_dict (gates stacked in torch's 
 with G = 1 (RNN), 4 (LSTM), 3 (GRU); D = 2 if bidirectional else 1; P = proj_size or H.
 engine='plain' runs the lesson: the loop over time `scratchrnn.bptt` over the steps of
 `scratchrnn.cells.*`, the whole batch in the calling thread. engine='fast' runs
-`scratchrnn.engine` (proven equal, several times faster); None (the default) follows
-`scratchrnn.set_engine` at each call ('fast' unless set).
+`scratchrnn.engine` (proven equal and faster: docs/performance.md); None (the default)
+follows `scratchrnn.set_engine` at each call ('fast' unless set).
 """
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import bptt, engine
+from .. import bptt
+from .. import engine as fast_engine
 from .. import init as _init
 from ..backend import asarray, check_engine, get_engine, get_xp, resolve_dtype
 from ..cells import CELLS
@@ -84,9 +85,10 @@ class RNNBase(Module):
         if engine_name == "plain":
             return bptt.direction_forward(CELLS[self.mode], inp, state0, p, self.nonlinearity,
                                           reverse=bool(d), last_only=last)
-        return engine.direction_forward(engine.KERNELS[self.mode], inp, state0, p,
-                                        self.nonlinearity, reverse=bool(d), last_only=last,
-                                        workspace=self._workspace(layer, d))
+        return fast_engine.direction_forward(fast_engine.KERNELS[self.mode], inp, state0, p,
+                                             self.nonlinearity, reverse=bool(d),
+                                             last_only=last,
+                                             workspace=self._workspace(layer, d))
 
     def _run_backward(self, engine_name, layer, d, dout, dstate_T, cache, truncate):
         sfx = self._suffix(layer, d)
@@ -94,8 +96,8 @@ class RNNBase(Module):
         if engine_name == "plain":
             return bptt.direction_backward(CELLS[self.mode], dout, dstate_T, cache, p, grads,
                                            truncate)
-        return engine.direction_backward(engine.KERNELS[self.mode], dout, dstate_T, cache, p,
-                                         grads, self.nonlinearity, truncate)
+        return fast_engine.direction_backward(fast_engine.KERNELS[self.mode], dout, dstate_T,
+                                              cache, p, grads, self.nonlinearity, truncate)
 
     # -- parameters -------------------------------------------------------------------
     @property
@@ -175,13 +177,13 @@ class RNNBase(Module):
         if not batched:
             output = output[0] if last_only else output[:, 0]
             h_n = tuple(h[:, 0] for h in h_n)
-        self._cache = _ForwardCache(engine_name, caches, masks, batched, tuple(h.shape for h in h_n),
-                                    tuple(output.shape))
+        self._cache = _ForwardCache(engine_name, caches, masks, batched,
+                                    tuple(h.shape for h in h_n), tuple(output.shape))
         return output, (h_n if self.mode == "LSTM" else h_n[0])
 
     def _workspace(self, layer, d):
         """The fast engine's reusable buffers of one layer direction (engine.Workspace)."""
-        return self._workspaces.setdefault((layer, d), engine.Workspace(self.xp))
+        return self._workspaces.setdefault((layer, d), fast_engine.Workspace(self.xp))
 
     def _dropout_mask(self, shape):
         """Inverted dropout as torch: keep with prob 1-p, scale kept values by 1/(1-p)."""

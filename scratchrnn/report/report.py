@@ -42,8 +42,8 @@ def _header(p: dict) -> list[str]:
             f"early-stopping patience {s['patience']}",
             f"- window {s['window']} samples, stride {s['stride']}, split {s['split']}, "
             f"dtype {s['dtype']}, "
-            f"backend {s['backend']}, engine {s['engine']}, seed {s['seed']} (both implementations start from the "
-            "same initial weights)", ""]
+            f"backend {s['backend']}, engine {s['engine']}, seed {s['seed']} (both "
+            "implementations start from the same initial weights)", ""]
 
 
 def _data_section(p: dict, figures: dict) -> list[str]:

@@ -7,7 +7,8 @@ from scratchrnn import cli
 from scratchrnn.cli import main
 
 RUN_OPTIONS = ["--data", "--column", "--time-column", "--fs", "--models", "--hidden",
-               "--epochs", "--window", "--split", "--impl", "--backend", "--engine", "--seed", "--quick",
+               "--epochs", "--window", "--split", "--impl", "--backend", "--engine", "--seed",
+               "--quick",
                "--quiet", "--out", "--config", "--max-samples", "--task", "--lr",
                "--batch-size", "--clip-norm", "--clip-value", "--patience", "--filter"]
 
