@@ -119,7 +119,7 @@ def forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only):
     states = list(zip(z[:, :P], *cs))                         # (h_t, c_t) views, t = 0..T
     gates = a.reshape(T, R, H, B)
     steps = []
-    with blas_threads(1):  # small products: a second BLAS thread only costs (engine/__init__)
+    with blas_threads(1):  # this loop is one core's work (the others run worker shares)
         for t in range(T):
             xp.matmul(W, z[t], out=a[t])                      # a_t = W [h; x; 1]
             steps.append(cell.forward(gates[t], states[t], states[t + 1], w))

@@ -1,10 +1,12 @@
 """How many cores scratchrnn uses, and NumPy's BLAS threads.
 
 The cores are used by worker processes (`workers.py`), each running the loop on its
-share of the batch. Inside the loop, BLAS is held to one thread: one step's products
-are small, and a second BLAS thread only adds hand-overs (engine/__init__ has the
-numbers). Earlier versions also ran blocks of rows on threads and handed work to a spare
-thread; measured again, neither paid where it ran, so both went (docs/performance.md).
+share of the batch, one core each. So inside the loop BLAS is held to one thread: a
+second BLAS thread would run on a core a worker already uses (OpenBLAS's threads also
+keep spinning after each call, which slowed the workers in our measurements), and with
+`set_num_threads(1)` one core is what the user asked for. Earlier versions also ran
+blocks of rows on threads and handed work to a spare thread; measured again, neither
+paid where it ran, so both went (docs/performance.md).
 """
 from __future__ import annotations
 
