@@ -116,15 +116,15 @@ def fit(stepper, X_train, y_train, X_val, y_val, cfg: TrainConfig) -> FitResult:
                          f"y_train {len(y_train)}, X_val {len(X_val)} / y_val {len(y_val)}")
     rng = np.random.default_rng(cfg.seed)
     hist, best_state = History(), None
-    full = stepper.prepare(X_train, y_train) if cfg.batch_size is None else None
-    val = stepper.prepare(X_val, y_val)
+    train = stepper.prepare(X_train, y_train)   # onto the model's device once per run:
+    val = stepper.prepare(X_val, y_val)         # batches are taken there, not copied again
     bar = tqdm(range(int(cfg.epochs)), desc=cfg.desc, disable=not _show_progress(cfg),
                file=sys.stderr, leave=False, dynamic_ncols=True)
     waited = 0
     try:
         for epoch in bar:
             t0 = time.perf_counter()
-            loss, gnorm = _train_epoch(stepper, X_train, y_train, full, cfg, rng)
+            loss, gnorm = _train_epoch(stepper, train, len(X_train), cfg, rng)
             val_loss = stepper.evaluate(*val)
             hist.epoch_seconds.append(time.perf_counter() - t0)
             hist.train_loss.append(loss)
@@ -153,14 +153,15 @@ def fit(stepper, X_train, y_train, X_val, y_val, cfg: TrainConfig) -> FitResult:
     return FitResult(hist, best_state, last_state)
 
 
-def _train_epoch(stepper, X, y, full, cfg, rng):
-    """One epoch: returns (mean batch loss weighted by batch size, mean gradient norm)."""
+def _train_epoch(stepper, train, n, cfg, rng):
+    """One epoch on the prepared (X, y): returns (mean batch loss weighted by batch size,
+    mean gradient norm)."""
     stepper.train_mode()
-    if full is not None:
-        return stepper.step(*full)
+    if cfg.batch_size is None:
+        return stepper.step(*train)
     losses, norms, sizes = [], [], []
-    for idx in batch_indices(len(X), cfg.batch_size, cfg.shuffle, rng):
-        loss, gnorm = stepper.step(*stepper.prepare(X[idx], y[idx]))
+    for idx in batch_indices(n, cfg.batch_size, cfg.shuffle, rng):
+        loss, gnorm = stepper.step(*(a[idx] for a in train))
         losses.append(loss), norms.append(gnorm), sizes.append(len(idx))
     return float(np.average(losses, weights=sizes)), float(np.mean(norms))
 
