@@ -29,9 +29,16 @@ def get_xp(name: str | None = None):
     if name == "numpy":
         return np
     try:
-        return importlib.import_module("cupy")
+        cupy = importlib.import_module("cupy")
     except ImportError as err:  # pragma: no cover - depends on the machine
         raise ValueError("backend 'cupy' needs CuPy: pip install 'scratchrnn[gpu]'") from err
+    try:
+        if cupy.cuda.runtime.getDeviceCount() < 1:
+            raise RuntimeError("no GPU found")
+    except Exception as err:  # noqa: BLE001 - CUDA's errors (no driver, too old a driver)
+        raise ValueError(f"backend 'cupy': CuPy cannot use a GPU here "
+                         f"({type(err).__name__}: {err})") from err
+    return cupy
 
 
 def set_default_backend(name: str) -> None:

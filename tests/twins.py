@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 from reference import to_torch
+from scratchrnn.backend import to_numpy
 
 
 def randomize(module, rng, scale=0.5):
@@ -20,33 +21,38 @@ def as_tuple(x):
     return tuple(x) if isinstance(x, (tuple, list)) else (x,)
 
 
-def layer_twin_run(layer, x, hx, rng, truncate=None):
-    """Forward + backward on a scratch layer and its torch twin; return {name: (ours, torch)}."""
-    tlayer = to_torch(layer)
+def layer_twin_run(layer, x, hx, rng, truncate=None, device="cpu"):
+    """Forward + backward on a scratch layer and its torch twin (on torch `device`);
+    return {name: (ours, torch)} as host arrays."""
+    tlayer = to_torch(layer).to(device)
     is_lstm = layer.mode == "LSTM"
     out, hn = layer.forward(x, hx)
     grads_out = rng.normal(size=out.shape)
     grads_hn = tuple(rng.normal(size=h.shape) for h in as_tuple(hn))
     dx, dhx = layer.backward(grads_out, grads_hn if is_lstm else grads_hn[0], truncate=truncate)
 
-    xt = torch.tensor(x, requires_grad=True)
+    def tensor(a, grad=False):
+        return torch.tensor(a, device=device, requires_grad=grad)
+    xt = tensor(x, True)
     hxt = None
     if hx is not None:
-        hxt = tuple(torch.tensor(h, requires_grad=True) for h in as_tuple(hx))
+        hxt = tuple(tensor(h, True) for h in as_tuple(hx))
     tout, thn = tlayer(xt, hxt if is_lstm or hxt is None else hxt[0])
-    loss = (tout * torch.from_numpy(grads_out)).sum()
-    loss = loss + sum((h * torch.from_numpy(g)).sum() for h, g in zip(as_tuple(thn), grads_hn))
+    loss = (tout * tensor(grads_out)).sum()
+    loss = loss + sum((h * tensor(g)).sum() for h, g in zip(as_tuple(thn), grads_hn))
     loss.backward()
 
-    pairs = {"output": (out, tout.detach().numpy()), "input.grad": (dx, xt.grad.numpy())}
+    def host(t):
+        return t.detach().cpu().numpy()
+    pairs = {"output": (out, host(tout)), "input.grad": (dx, host(xt.grad))}
     for k, (h, th) in enumerate(zip(as_tuple(hn), as_tuple(thn))):
-        pairs[("h_n", "c_n")[k]] = (h, th.detach().numpy())
+        pairs[("h_n", "c_n")[k]] = (h, host(th))
     if hx is not None:
         for k, (g, th) in enumerate(zip(as_tuple(dhx), hxt)):
-            pairs[("h_0", "c_0")[k] + ".grad"] = (g, th.grad.numpy())
+            pairs[("h_0", "c_0")[k] + ".grad"] = (g, host(th.grad))
     for name, p in tlayer.named_parameters():
-        pairs[name + ".grad"] = (layer.grads[name], p.grad.numpy())
-    return pairs
+        pairs[name + ".grad"] = (layer.grads[name], host(p.grad))
+    return {name: (to_numpy(a), b) for name, (a, b) in pairs.items()}
 
 
 def relative_error(ours, theirs) -> float:
