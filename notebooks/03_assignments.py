@@ -149,8 +149,9 @@ for kind, ms in flushed.items():
 # %% [markdown]
 # ## Assignment 3: Xavier initialization
 # `scratchrnn.init.xavier_uniform_(w)` fills w with U(-a, a), a = sqrt(6 / (fan_in + fan_out)).
-# On a vanilla RNN's W_hh (H, H) that is std sqrt(1/H), twice the variance of torch's
-# default U(-1/sqrt(H), 1/sqrt(H)); the spectral radius (largest |eigenvalue|), which
+# On a vanilla RNN's W_hh (H, H) that is std sqrt(1/H): variance 1/H, three times the
+# 1/(3H) of torch's default U(-1/sqrt(H), 1/sqrt(H)) (stds in the ratio sqrt(3), as printed
+# below); the spectral radius (largest |eigenvalue|), which
 # decides whether the state and the gradient through time shrink or grow, goes from about
 # 1/sqrt(3) to about 1.
 
@@ -160,6 +161,8 @@ w = init.xavier_uniform_(np.empty((H3, H3)), rng=0)
 bound = np.sqrt(6 / (H3 + H3))
 print(f"xavier_uniform_ on ({H3},{H3}): max |w| = {np.abs(w).max():.3f} <= a = {bound:.3f}, "
       f"std {w.std():.3f} (a/sqrt(3) = {bound / np.sqrt(3):.3f})")
+torch_default = np.random.default_rng(0).uniform(-1, 1, (H3, H3)) / np.sqrt(H3)
+assert 1.5 < w.std() / torch_default.std() < 2.0                  # sqrt(3) = 1.73
 
 schemes = ("default", "xavier_uniform", "xavier_normal", "orthogonal")
 init_stats = {}
