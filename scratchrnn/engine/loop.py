@@ -38,7 +38,6 @@ from .kernels import StepWeights
 from .parallel import blas_threads
 
 
-
 class DirectionCache(NamedTuple):
     """What backward needs of a forward_rows call."""
     z: object        # T+1,F,B  [h_{t-1}; x_t; 1] for t < T, h_T in z[T, :P]
