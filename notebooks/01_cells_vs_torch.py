@@ -31,10 +31,12 @@ import warnings
 import numpy as np
 import torch
 
+import scratchrnn
 import scratchrnn.nn as snn
 from reference import from_torch, to_torch
 
 SMALL = os.environ.get("SCRATCHRNN_SMALL") == "1"
+scratchrnn.set_engine("plain")  # the lesson's code (cells/, bptt.py): put breakpoints there
 rng = np.random.default_rng(0)
 
 

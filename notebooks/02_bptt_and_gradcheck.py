@@ -31,12 +31,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
+import scratchrnn
 import scratchrnn.nn as snn
 from reference import to_torch
 from scratchrnn.gradcheck import gradcheck
 from scratchrnn.models import GRUModel
 
 SMALL = os.environ.get("SCRATCHRNN_SMALL") == "1"
+scratchrnn.set_engine("plain")  # the lesson's code (cells/, bptt.py): put breakpoints there
 rng = np.random.default_rng(0)
 
 # %% [markdown]
@@ -93,6 +95,28 @@ for name, norms in reach.items():
 ax.set(xlabel="time step t", ylabel="||dL/dx_t||", title="Gradient of a last-step loss")
 ax.legend()
 fig.savefig("02_gradient_reach.png", dpi=100)
+
+# %% [markdown]
+# **Predict, then run.** An untrained LSTM's forget gate is f = sigma(a_f) with a_f near
+# 0, so f is about 1/2 and `dc_prev = dc * f` halves the cell path's gradient every step.
+# Set the forget gate's two biases to +1 each (a_f near 2, f about 0.88; a common trick,
+# Jozefowicz et al. 2015). Before running: will ||dL/dx_0|| grow or shrink, and by roughly
+# what factor over T steps? (Hint: compare 0.88^T with 0.5^T.) Write your guess down.
+
+# %%
+lstm = snn.LSTM(1, 32, dtype="float64", seed=0)
+H_l = lstm.hidden_size
+for name in ("bias_ih_l0", "bias_hh_l0"):
+    lstm.params[name][H_l:2 * H_l] = 1.0                               # the f rows (i, f, g, o)
+out, _ = lstm.forward(x_long)
+d_out = np.zeros_like(out)
+d_out[-1] = rng.normal(size=out.shape[1:])
+dx, _ = lstm.backward(d_out)
+reach_f1 = np.linalg.norm(dx.reshape(T_long, -1), axis=1)
+forget_gain = (reach_f1[0] / reach_f1[-1]) / (reach["LSTM"][0] / reach["LSTM"][-1])
+print(f"forget bias 1: ||dL/dx_0|| / ||dL/dx_(T-1)|| = {reach_f1[0] / reach_f1[-1]:.1e}, "
+      f"{forget_gain:.1e} times the default's")
+assert forget_gain > 10    # the gradient reaches much further back
 
 # %% [markdown]
 # ## 3. Truncated BPTT equals torch with the state detached

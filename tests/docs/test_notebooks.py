@@ -72,6 +72,7 @@ def test_02_gradcheck_and_truncation(run_notebook):
     assert ns["zero_before_cut"]
     for name, norms in ns["reach"].items():
         assert norms[0] < norms[-1], name                       # untrained cells forget
+    assert ns["forget_gain"] > 10                               # forget bias 1 remembers
     assert (pathlib.Path.cwd() / "02_gradient_reach.png").stat().st_size > 0
 
 
