@@ -110,3 +110,13 @@ def test_pipeline_errors(ecg, kwargs, message):
 def test_transform_before_fit():
     with pytest.raises(ValueError, match="not fitted"):
         SignalPipeline().transform(np.zeros(100))
+
+
+def test_the_random_split_leaks_every_test_target_at_the_runs_stride():
+    """running.md: with windows every 5 samples (the default run's stride) as with every
+    sample (data.md), every test target of the embedded ECG was seen in training."""
+    from scratchrnn.data import load_dataset  # noqa: PLC0415
+    for stride in (1, 5):
+        ds = SignalPipeline(window=50, split="random", stride=stride).fit_transform(
+            load_dataset("ecg"))
+        assert ds.leakage == 1.0, stride
