@@ -78,6 +78,10 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
                    "window (default 50, as on the slides)")
     d.add_argument("--stride", type=_conv("stride"), metavar="N", help="step in samples "
                    "between window starts (default: automatic, see --max-windows)")
+    d.add_argument("--embed", type=_conv("embed"), metavar="M,TAU", help="time-delay "
+                   "embedding: each window step becomes [x_t, x_(t+TAU), ..., x_(t+(M-1)TAU)] "
+                   "(e.g. 5,10); auto picks TAU (mutual information) and M (false nearest "
+                   "neighbours) on the training part (default: none, the slides' windows)")
     d.add_argument("--split", choices=["chronological", "random"], help="chronological "
                    "(default: train | gap | val | gap | test, no shared sample) or random "
                    "(the slides' shuffled 70/15/15, which leaks)")

@@ -27,10 +27,11 @@ from ..backend import asarray, get_xp, resolve_dtype
 from .clean import (CleaningReport, butter_filter, hampel_filter, interpolate_missing,
                     median_smooth, moving_average, resample, zscore_outliers)
 from .datasets import Signal
+from .embed import delay_from_mutual_information, dimension_from_fnn
 from .io import load_signal
 from .scale import make_scaler
 from .split import Split, chronological_split, covered_samples, leakage, random_split
-from .windows import as_series, make_windows, window_starts
+from .windows import as_series, check_window, make_windows, window_starts
 
 CLEAN_STEPS = {"interpolate": interpolate_missing, "hampel": hampel_filter,
                "zscore": zscore_outliers, "moving_average": moving_average,
@@ -65,11 +66,16 @@ class Dataset:
     horizon: int
     stride: int
     leakage: float
+    embed: tuple | None = None    # (m, tau) of the delay embedding, or None
 
     def parts(self) -> dict:
         """{'X_train': ..., 'y_train': ..., ..., 'y_test': ...} in that order."""
         names = ("X_train", "y_train", "X_val", "y_val", "X_test", "y_test")
         return {name: getattr(self, name) for name in names}
+
+
+AUTO_FNN = 0.05  # embed='auto': the smallest m with under 5% false nearest neighbours (a
+                 # recording's noise keeps the fraction above the textbook 1%)
 
 
 class SignalPipeline:
@@ -82,28 +88,40 @@ class SignalPipeline:
     'zscore', 'moving_average', 'median' (see `clean.py`). filter: None or
     (kind, cutoff[, order]) for `butter_filter`, e.g. ('bandpass', (0.5, 40.0)).
     resample_to: None or a rate in Hz. scaler: 'zscore', 'minmax' or None.
+    embed: None, (m, tau) or 'auto': each of a window's `window` steps is the delay vector
+    [x_t, x_{t+tau}, ..., x_{t+(m-1)tau}] (the slides' time-delay embedding) instead of x_t,
+    so a window spans window + (m-1) tau samples and its input has m*F features; the target
+    is still the sample `horizon` after the window's last one. 'auto' takes tau from the
+    first minimum of the mutual information and m from false nearest neighbours (the
+    smallest m with under AUTO_FNN of them), both computed on the first `fractions[0]` of
+    the cleaned series (one feature only). The
+    slides' plain 50-sample window is itself an embedding: m = 50, tau = 1, window = 1.
     backend, dtype: the namespace ('numpy' / 'cupy') and dtype of the returned arrays.
-    Fitted attributes: scaler_, report_, fs_, n_features_in_.
+    Fitted attributes: scaler_, report_, fs_, n_features_in_, embed_, span_.
     """
 
     def __init__(self, window: int = 50, horizon: int = 1, stride: int = 1,
                  split: str = "chronological", fractions=(0.7, 0.15, 0.15),
                  gap: int | None = None, clean=("interpolate",), filter=None,
                  resample_to: float | None = None, scaler: str | None = "zscore",
-                 seed: int = 42, backend: str | None = None, dtype="float64"):
+                 seed: int = 42, backend: str | None = None, dtype="float64", embed=None):
         self.window, self.horizon, self.stride = window, horizon, stride
         self.split, self.fractions, self.gap, self.seed = split, fractions, gap, seed
         self.clean, self.filter, self.resample_to = clean, filter, resample_to
         self.scaler, self.backend, self.dtype = scaler, backend, dtype
+        self.embed = embed
 
     def fit_transform(self, signal, fs: float | None = None) -> Dataset:
         """Run every step on `signal` (a Signal, or anything `load_signal` takes, with `fs`)."""
         sig = signal if isinstance(signal, Signal) else load_signal(signal, fs=fs)
         x, self.fs_, self.report_ = self.clean_series(sig.values, sig.fs)     # T, F
+        self.embed_ = self._embedding(x)
+        m, tau = self.embed_ or (1, 1)
+        self.span_ = self.window + (m - 1) * tau                 # samples one window covers
         split = self._split(len(x))
         self.scaler_ = make_scaler(self.scaler)
         if self.scaler_ is not None:
-            seen = covered_samples(split.train, len(x), self.window, self.horizon, self.stride)
+            seen = covered_samples(split.train, len(x), self.span_, self.horizon, self.stride)
             self.scaler_.fit(x[seen])                                         # train only
         X, y = self._windows(x)
         xp, dtype = get_xp(self.backend), resolve_dtype(self.dtype)
@@ -116,7 +134,8 @@ class SignalPipeline:
         return Dataset(**arrays, split=split, scaler=self.scaler_, report=self.report_,
                        raw=as_series(sig.values), cleaned=x, fs=self.fs_, units=sig.units,
                        window=self.window, horizon=self.horizon, stride=self.stride,
-                       leakage=leakage(split, self.window, self.horizon, self.stride))
+                       leakage=leakage(split, self.span_, self.horizon, self.stride),
+                       embed=self.embed_)
 
     def transform(self, signal, fs: float | None = None):
         """(X, y) of every window of new data, cleaned and scaled as fitted (no split)."""
@@ -151,18 +170,42 @@ class SignalPipeline:
             fs = float(self.resample_to)
         return x, fs, report
 
+    def _embedding(self, x: np.ndarray):
+        """(m, tau) from `embed`: as given, or from the helpers ('auto'), or None."""
+        if self.embed is None:
+            return None
+        if isinstance(self.embed, str):
+            if self.embed != "auto":
+                raise ValueError(f"expected embed=None, (m, tau) or 'auto', got {self.embed!r}")
+            if x.shape[1] != 1:
+                raise ValueError(f"embed='auto' needs a single feature, got {x.shape[1]}")
+            head = x[:max(int(len(x) * self.fractions[0]), 2), 0]   # the training part
+            tau = delay_from_mutual_information(head)
+            return dimension_from_fnn(head, tau, threshold=AUTO_FNN), tau
+        if not isinstance(self.embed, (tuple, list)) or len(self.embed) != 2:
+            raise ValueError(f"expected embed=(m, tau), got {self.embed!r}")
+        m, tau = self.embed
+        check_window(embedding_dimension=m, embedding_delay=tau)
+        return int(m), int(tau)
+
     def _split(self, n_samples: int) -> Split:
         if self.split == "chronological":
-            return chronological_split(n_samples, self.window, self.horizon, self.stride,
+            return chronological_split(n_samples, self.span_, self.horizon, self.stride,
                                        self.fractions, self.gap)
         if self.split == "random":
-            n_windows = len(window_starts(n_samples, self.window, self.horizon, self.stride))
+            n_windows = len(window_starts(n_samples, self.span_, self.horizon, self.stride))
             return random_split(n_windows, self.fractions, self.seed)
         raise ValueError(f"expected split 'chronological' or 'random', got {self.split!r}")
 
     def _windows(self, x: np.ndarray):
         z = x if self.scaler_ is None else self.scaler_.transform(x)
-        return make_windows(z, self.window, self.horizon, self.stride)
+        X, y = make_windows(z, self.span_, self.horizon, self.stride)     # N, span, F
+        if self.embed_ is None:
+            return X, y
+        m, tau = self.embed_
+        rows = np.arange(self.window)[:, None] + tau * np.arange(m)[None, :]  # window, m
+        X = X[:, rows]                                                      # N, window, m, F
+        return X.reshape(len(X), self.window, -1), y                      # N, window, m*F
 
 
 def _steps(clean) -> list[tuple[str, dict]]:

@@ -65,10 +65,18 @@ def prepare(spec: RunSpec, signal) -> dict:
                 f"most {spec.max_windows} of them and the sweep takes minutes on 2 cores; "
                 "--stride 1 uses every window (slower), --max-windows N changes the bound")
     if spec.task == "classify":
+        if spec.embed is not None:
+            raise ValueError("--embed is for --task forecast (classification windows are "
+                             "the samples themselves)")
         data = prepare_classification(signal, spec.window, stride, seed=42)
     else:
         data = prepare_forecast(signal, spec.window, spec.split, stride, spec.clean,
-                                spec.filter, seed=42)
+                                spec.filter, seed=42, embed=spec.embed)
+        if data["embed"] is not None:
+            m, tau = data["embed"]
+            notes.append(f"time-delay embedding m = {m}, tau = {tau}: each of a window's "
+                         f"{spec.window} steps is [x_t, x_(t+{tau}), ..., x_(t+{(m - 1) * tau})]"
+                         f", so a window spans {spec.window + (m - 1) * tau} samples")
     data["stride"], data["notes"] = stride, notes
     return data
 

@@ -52,6 +52,7 @@ class RunSpec:
     dtype: str = "float32"
     backend: str = "numpy"
     engine: str = "fast"              # 'plain' (the lesson) or 'fast' (scratchrnn.engine)
+    embed: object = None              # None, (m, tau) or 'auto': time-delay embedding
     seed: int = 0
     threads: int = 1                  # scratchrnn, BLAS (NumPy) and torch threads
     quick: bool = False
@@ -91,6 +92,21 @@ def impl_choice(value) -> tuple:
     if value not in IMPLS:
         raise ValueError(f"unknown implementation {value!r}; expected scratch, torch or both")
     return IMPLS[value]
+
+
+def embed_spec(value):
+    """'m,tau' (two positive integers), 'auto' or 'none'."""
+    if value is None or (isinstance(value, str) and value.strip().lower() == "none"):
+        return None
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return "auto"
+    try:
+        m, tau = (int(v) for v in as_list(value))
+    except (TypeError, ValueError):
+        raise ValueError(f"expected m,tau (e.g. 5,10), auto or none, got {value!r}") from None
+    if m < 1 or tau < 1:
+        raise ValueError(f"expected positive m and tau, got {value!r}")
+    return m, tau
 
 
 def engine_choice(value) -> str:
@@ -138,7 +154,7 @@ CONVERT = {"models": model_list, "hidden": int_list, "impl": impl_choice, "filte
            "clean": lambda v: tuple(as_list(v)), "window": positive_int, "stride": positive_int,
            "epochs": positive_int, "batch_size": positive_int, "max_samples": non_negative_int,
            "max_windows": non_negative_int, "threads": positive_int,
-           "patience": positive_int, "engine": engine_choice}
+           "patience": positive_int, "engine": engine_choice, "embed": embed_spec}
 
 
 def convert(key: str, value):

@@ -34,23 +34,24 @@ def truncate(signal, max_samples: int | None):
 
 
 def prepare_forecast(signal, window: int = 50, split: str = "chronological", stride: int = 1,
-                     clean=("interpolate",), filter=None, seed: int = 42) -> dict:
+                     clean=("interpolate",), filter=None, seed: int = 42, embed=None) -> dict:
     """Windows of a Signal for next-sample forecasting, as NumPy float64 arrays.
 
     Returns a dict: X_/y_ train/val/test (N,window,F)/(N,F), n_outputs, inverse (the scaler's
     inverse_transform), raw (T,F), cleaned (T,F), fs, units, test_times (N_test,) seconds of
     each test target, leakage, cleaning (text), split (name), segments (the chronological
-    (start, stop) sample ranges of train, val, test, or None).
+    (start, stop) sample ranges of train, val, test, or None), embed ((m, tau) or None).
+    embed: None, (m, tau) or 'auto' (see SignalPipeline): windows of delay vectors.
     """
     pipe = SignalPipeline(window=window, split=split, stride=stride, clean=clean,
-                          filter=filter, seed=seed, dtype="float64")
+                          filter=filter, seed=seed, dtype="float64", embed=embed)
     ds = pipe.fit_transform(signal)
     data = {k: np.asarray(v) for k, v in ds.parts().items()}
     data.update(n_outputs=data["y_train"].shape[1], inverse=ds.scaler.inverse_transform,
                 raw=ds.raw, cleaned=ds.cleaned, fs=ds.fs, units=signal.units or "",
-                test_times=(np.asarray(ds.split.test) * stride + window) / ds.fs,
+                test_times=(np.asarray(ds.split.test) * stride + pipe.span_) / ds.fs,
                 leakage=ds.leakage, cleaning=str(ds.report), split=split, task="forecast",
-                segments=ds.split.segments)
+                segments=ds.split.segments, embed=ds.embed)
     return data
 
 

@@ -152,3 +152,22 @@ def test_engine_plain_and_fast_train_the_same_model(ecg_csv, tmp_path):
     plain, fast = (results[e]["records"][0] for e in ("plain", "fast"))
     assert fast["test_mse"] == pytest.approx(plain["test_mse"], rel=1e-9)
     assert fast["best_val_mse"] == pytest.approx(plain["best_val_mse"], rel=1e-9)
+
+
+def test_embed_option_builds_delay_vector_windows(ecg_csv, tmp_path, tiny_args):
+    out = tmp_path / "run"
+    code = main(["run", "--data", str(ecg_csv), "--time-column", "time_s", "--column",
+                 "ecg_mV", "--window", "12", "--embed", "3,2", "--out", str(out), *tiny_args])
+    assert code == 0
+    res = json.loads((out / "results.json").read_text())
+    assert res["settings"]["embed"] == [3, 2]
+    assert load_checkpoint(out / res["records"][0]["checkpoint"]).input_size == 3
+    assert "time-delay embedding m = 3, tau = 2" in (out / "report.md").read_text()
+
+
+def test_embed_is_refused_for_classification_and_when_malformed(tmp_path, capsys):
+    assert main(["run", "--task", "classify", "--embed", "3,2", "--quick", "--quiet",
+                 "--out", str(tmp_path / "a")]) == 2
+    assert "--embed is for --task forecast" in capsys.readouterr().err
+    assert main(["run", "--embed", "3", "--out", str(tmp_path / "b")]) == 2
+    assert "expected m,tau" in capsys.readouterr().err

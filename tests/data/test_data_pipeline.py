@@ -120,3 +120,41 @@ def test_the_random_split_leaks_every_test_target_at_the_runs_stride():
         ds = SignalPipeline(window=50, split="random", stride=stride).fit_transform(
             load_dataset("ecg"))
         assert ds.leakage == 1.0, stride
+
+
+def test_a_delay_embedded_window_is_delay_vectors_and_the_next_sample():
+    """embed=(m, tau): step t of a window is [x_t, x_(t+tau), ..., x_(t+(m-1)tau)] and the
+    target is the sample after the window's last one; the split counts the whole span."""
+    from scratchrnn.data import delay_embed, load_dataset  # noqa: PLC0415
+    m, tau, window = 4, 3, 10
+    ds = SignalPipeline(window=window, embed=(m, tau), scaler=None).fit_transform(
+        load_dataset("ecg"))
+    E, z, span = delay_embed(ds.cleaned, m, tau), ds.cleaned, window + (m - 1) * tau
+    for part in ("train", "test"):
+        X, y, starts = getattr(ds, f"X_{part}"), getattr(ds, f"y_{part}"), getattr(ds.split, part)
+        assert X.shape[1:] == (window, m)
+        for n in (0, len(starts) - 1):
+            np.testing.assert_array_equal(X[n], E[starts[n]:starts[n] + window])
+            np.testing.assert_array_equal(y[n], z[starts[n] + span])
+    assert ds.embed == (m, tau) and ds.leakage == 0.0
+    plain = SignalPipeline(window=window).fit_transform(load_dataset("ecg"))
+    one = SignalPipeline(window=window, embed=(1, 1)).fit_transform(load_dataset("ecg"))
+    np.testing.assert_array_equal(one.X_train, plain.X_train)      # m = 1: the plain window
+
+
+def test_embed_auto_and_bad_embeddings():
+    from scratchrnn.data import load_dataset  # noqa: PLC0415
+    m, tau = SignalPipeline(window=10, embed="auto").fit_transform(load_dataset("ecg")).embed
+    assert m >= 1 and tau >= 1
+    for bad in ((0, 2), (3,), "best", (2, 1.5)):
+        with pytest.raises(ValueError, match="embed|embedding"):
+            SignalPipeline(window=10, embed=bad).fit_transform(load_dataset("ecg"))
+
+
+def test_the_slides_window_is_an_embedding_with_m_50_and_tau_1():
+    """data.md: window=50 equals embed=(50, 1) with window=1, as one step of 50 features."""
+    from scratchrnn.data import load_dataset  # noqa: PLC0415
+    plain = SignalPipeline(window=50).fit_transform(load_dataset("ecg"))
+    embedded = SignalPipeline(window=1, embed=(50, 1)).fit_transform(load_dataset("ecg"))
+    np.testing.assert_array_equal(embedded.X_train[:, 0, :], plain.X_train[:, :, 0])
+    np.testing.assert_array_equal(embedded.y_test, plain.y_test)
