@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from hypothesis import strategies as st
 
 from reference import to_torch
 from scratchrnn.backend import to_numpy
@@ -69,3 +70,24 @@ def assert_pairs_close(pairs, tol, config):
     bad = {k: f"{v:.2e}" for k, v in errors.items() if not v <= tol}
     assert not bad, f"scratch != torch beyond {tol:g} for {bad}\nconfig: {config}"
     return errors
+
+
+@st.composite
+def full_configs(draw):
+    """(mode, layer kwargs, run) over every layer option (float64 tests of both engines)."""
+    mode = draw(st.sampled_from(["RNN", "LSTM", "GRU"]))
+    H, layers = draw(st.integers(1, 5)), draw(st.integers(1, 3))
+    cfg = dict(input_size=draw(st.integers(1, 3)), hidden_size=H, num_layers=layers,
+               bias=draw(st.booleans()), batch_first=draw(st.booleans()),
+               bidirectional=draw(st.booleans()),
+               dropout=draw(st.sampled_from([0.0, 0.3])) if layers > 1 else 0.0)
+    if mode == "RNN":
+        cfg["nonlinearity"] = draw(st.sampled_from(["tanh", "relu"]))
+    if mode == "LSTM" and H > 1:
+        cfg["proj_size"] = draw(st.integers(0, H - 1))
+    T = draw(st.integers(1, 6))
+    run = dict(T=T, B=draw(st.integers(1, 4)), unbatched=draw(st.booleans()),
+               give_hx=draw(st.booleans()), last_only=draw(st.booleans()),
+               truncate=None if cfg["bidirectional"] else draw(st.none() | st.integers(1, T)),
+               seed=draw(st.integers(0, 2**16)))
+    return mode, cfg, run

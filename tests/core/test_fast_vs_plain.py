@@ -8,32 +8,11 @@ The torch side of each engine is proven in test_layers_vs_torch.py and its neigh
 import numpy as np
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
-from twins import as_tuple, assert_pairs_close, randomize
+from twins import as_tuple, assert_pairs_close, full_configs, randomize
 
 import scratchrnn.engine.parallel as parallel
 import scratchrnn.engine.workers as workers
 import scratchrnn.nn as snn
-
-
-@st.composite
-def full_configs(draw):
-    mode = draw(st.sampled_from(["RNN", "LSTM", "GRU"]))
-    H, layers = draw(st.integers(1, 5)), draw(st.integers(1, 3))
-    cfg = dict(input_size=draw(st.integers(1, 3)), hidden_size=H, num_layers=layers,
-               bias=draw(st.booleans()), batch_first=draw(st.booleans()),
-               bidirectional=draw(st.booleans()),
-               dropout=draw(st.sampled_from([0.0, 0.3])) if layers > 1 else 0.0)
-    if mode == "RNN":
-        cfg["nonlinearity"] = draw(st.sampled_from(["tanh", "relu"]))
-    if mode == "LSTM" and H > 1:
-        cfg["proj_size"] = draw(st.integers(0, H - 1))
-    T = draw(st.integers(1, 6))
-    run = dict(T=T, B=draw(st.integers(1, 4)), unbatched=draw(st.booleans()),
-               give_hx=draw(st.booleans()), last_only=draw(st.booleans()),
-               truncate=None if cfg["bidirectional"] else draw(st.none() | st.integers(1, T)),
-               seed=draw(st.integers(0, 2**16)))
-    return mode, cfg, run
 
 
 def _inputs(layer, run, rng):

@@ -7,24 +7,16 @@ import sys
 
 import numpy as np
 import pytest
-import torch
+from benchmarks.cases import gpu_problem
 from twins import assert_pairs_close, layer_twin_run, randomize
 
 import scratchrnn.nn as snn
 
 
 def _gpu_problem():
-    if "cupy" in sys.modules and getattr(sys.modules["cupy"], "TRANSFERS", None) is not None:
+    if getattr(sys.modules.get("cupy"), "TRANSFERS", None) is not None:
         return "the CPU stand-in is installed"
-    try:
-        import cupy  # noqa: PLC0415
-        if cupy.cuda.runtime.getDeviceCount() < 1:
-            return "CuPy sees no GPU"
-    except Exception as exc:  # noqa: BLE001 - ImportError, or CUDA missing at runtime
-        return f"no usable CuPy ({type(exc).__name__})"
-    if not torch.cuda.is_available():
-        return "torch has no CUDA"
-    return None
+    return gpu_problem()  # CuPy with a GPU, and torch with CUDA
 
 
 pytestmark = pytest.mark.skipif(_gpu_problem() is not None, reason=str(_gpu_problem()))
