@@ -129,11 +129,12 @@ for kind, ms in scaling.items():
           f"| ms per time step: {min(per_step):.2f}..{max(per_step):.2f}")
 
 # %% [markdown]
-# Past T = 100 the time stops being linear: the gradient carried back through that many
-# steps decays below float32's smallest normal number (1.2e-38), and this CPU computes on
-# such *denormal* numbers many times more slowly (torch shows the same jump).
+# On some CPUs the time stops being linear past T = 100 (on the Intel Xeon this project
+# used until 2026-12-01, 10-16x at T = 200; not on the AMD EPYC since): the gradient carried
+# back through that many steps decays below float32's smallest normal number (1.2e-38),
+# and such CPUs compute on these *denormal* numbers many times more slowly (torch too).
 # `scratchrnn.set_flush_denormal(True)`, like `torch.set_flush_denormal(True)`, makes the
-# CPU treat them as zero (scratchrnn/fpenv.py); the time is linear again.
+# CPU treat them as zero (scratchrnn/engine/fpenv.py). Compare the two rows on yours:
 
 # %%
 set_flush_denormal(True)
