@@ -20,6 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .backend import ENGINES
 from .report.spec import DEFAULT_LR, DEFAULT_MAX_WINDOWS, QUICK, build_spec, convert
 
 RUN_HELP = """Run the slides' practical part: load and clean the signal, cut windows, split,
@@ -111,7 +112,7 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     m.add_argument("--dtype", choices=["float32", "float64"], help="default float32")
     m.add_argument("--backend", choices=["numpy", "cupy"], help="array library of the "
                    "scratch models (default numpy; cupy needs a GPU)")
-    m.add_argument("--engine", choices=["plain", "fast"], help="how the scratch models run: "
+    m.add_argument("--engine", choices=ENGINES, help="how the scratch models run: "
                    "'plain' is the lesson (scratchrnn/cells, bptt.py: read it, set breakpoints "
                    "there), 'fast' (default) the engine, proven equal to it and faster")
     m.add_argument("--seed", type=int, help="initial weights and batch order (default 0)")

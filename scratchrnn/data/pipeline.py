@@ -94,8 +94,8 @@ class SignalPipeline:
     is still the sample `horizon` after the window's last one. 'auto' takes tau from the
     first minimum of the mutual information and m from false nearest neighbours (the
     smallest m with under AUTO_FNN of them), both computed on the first `fractions[0]` of
-    the cleaned series (one feature only). The
-    slides' plain 50-sample window is itself an embedding: m = 50, tau = 1, window = 1.
+    the cleaned series (one feature only). The slides' plain 50-sample window is itself an
+    embedding: m = 50, tau = 1, window = 1.
     backend, dtype: the namespace ('numpy' / 'cupy') and dtype of the returned arrays.
     Fitted attributes: scaler_, report_, fs_, n_features_in_, embed_, span_.
     """

@@ -76,7 +76,7 @@ def prepare(spec: RunSpec, signal) -> dict:
             m, tau = data["embed"]
             notes.append(f"time-delay embedding m = {m}, tau = {tau}: each of a window's "
                          f"{spec.window} steps is [x_t, x_(t+{tau}), ..., x_(t+{(m - 1) * tau})]"
-                         f", so a window spans {spec.window + (m - 1) * tau} samples")
+                         f", so a window spans {data['span']} samples")
     data["stride"], data["notes"] = stride, notes
     return data
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 
+from ..backend import check_engine
 from ..models import MODELS
 
 # A default run trains 3 models x 4 hidden sizes x 2 implementations for 100 full-batch
@@ -109,12 +110,6 @@ def embed_spec(value):
     return m, tau
 
 
-def engine_choice(value) -> str:
-    if value not in ("plain", "fast"):
-        raise ValueError(f"unknown engine {value!r}; expected plain or fast")
-    return value
-
-
 def filter_spec(value):
     """'auto', 'none', 'lowpass:40', 'highpass:0.5', 'bandpass:0.5-40' -> pipeline filter."""
     if value in (None, "none", "auto") or isinstance(value, tuple):
@@ -154,7 +149,7 @@ CONVERT = {"models": model_list, "hidden": int_list, "impl": impl_choice, "filte
            "clean": lambda v: tuple(as_list(v)), "window": positive_int, "stride": positive_int,
            "epochs": positive_int, "batch_size": positive_int, "max_samples": non_negative_int,
            "max_windows": non_negative_int, "threads": positive_int,
-           "patience": positive_int, "engine": engine_choice, "embed": embed_spec}
+           "patience": positive_int, "engine": check_engine, "embed": embed_spec}
 
 
 def convert(key: str, value):

@@ -40,7 +40,8 @@ def prepare_forecast(signal, window: int = 50, split: str = "chronological", str
     Returns a dict: X_/y_ train/val/test (N,window,F)/(N,F), n_outputs, inverse (the scaler's
     inverse_transform), raw (T,F), cleaned (T,F), fs, units, test_times (N_test,) seconds of
     each test target, leakage, cleaning (text), split (name), segments (the chronological
-    (start, stop) sample ranges of train, val, test, or None), embed ((m, tau) or None).
+    (start, stop) sample ranges of train, val, test, or None), embed ((m, tau) or None),
+    span (the samples one window covers: window + (m-1) tau).
     embed: None, (m, tau) or 'auto' (see SignalPipeline): windows of delay vectors.
     """
     pipe = SignalPipeline(window=window, split=split, stride=stride, clean=clean,
@@ -51,7 +52,7 @@ def prepare_forecast(signal, window: int = 50, split: str = "chronological", str
                 raw=ds.raw, cleaned=ds.cleaned, fs=ds.fs, units=signal.units or "",
                 test_times=(np.asarray(ds.split.test) * stride + pipe.span_) / ds.fs,
                 leakage=ds.leakage, cleaning=str(ds.report), split=split, task="forecast",
-                segments=ds.split.segments, embed=ds.embed)
+                segments=ds.split.segments, embed=ds.embed, span=pipe.span_)
     return data
 
 
