@@ -1,5 +1,6 @@
-"""The slides' models in torch.nn, and weight conversion to and from scratchrnn."""
-from .convert import from_torch, to_torch
+"""The slides' models in torch.nn, weight conversion to and from scratchrnn, and
+scratchrnn checkpoints loaded into torch."""
+from .convert import from_torch, load_checkpoint, to_torch
 from .models import GRUModel, LSTMModel, VanillaRNN
 
-__all__ = ["VanillaRNN", "LSTMModel", "GRUModel", "to_torch", "from_torch"]
+__all__ = ["VanillaRNN", "LSTMModel", "GRUModel", "to_torch", "from_torch", "load_checkpoint"]

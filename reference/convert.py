@@ -8,6 +8,7 @@ from torch import nn
 import scratchrnn.models as sm
 import scratchrnn.nn as snn
 from scratchrnn.backend import to_numpy
+from scratchrnn.train.checkpoint import load_checkpoint as _load_scratch
 
 from . import models as tm
 
@@ -73,3 +74,8 @@ def from_torch(module, **kwargs):
     out.load_state_dict({k: np.asarray(v) for k, v in params.items()})
     out.train(module.training)
     return out
+
+
+def load_checkpoint(path):
+    """The torch reference model of a scratchrnn checkpoint (.npz), with its weights."""
+    return to_torch(_load_scratch(path))

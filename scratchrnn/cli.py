@@ -7,8 +7,11 @@
     scratchrnn bench               the benchmarks (from a source checkout)
 
 Bad input (missing file, unknown column or model, window longer than the series, text
-where numbers are expected) ends with one line on stderr and exit code 2. torch is only
-imported when a torch run starts (and the torch side is skipped if it is not installed).
+where numbers are expected, a NaN, infinite, zero or negative value where it makes no sense,
+an --out that cannot be a folder) ends with one line on stderr naming the option, and exit
+code 2, before anything is written. torch is only imported when a torch run starts (and
+the torch side is skipped if it is not installed). The wiring itself lives in
+`scratchrnn.app`; this module only reads the command line.
 """
 from __future__ import annotations
 
@@ -20,12 +23,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .backend import ENGINES
-from .report.spec import DEFAULT_LR, DEFAULT_MAX_WINDOWS, QUICK, build_spec, convert
+from .app.spec import CHOICES, DEFAULT_LR, DEFAULT_MAX_WINDOWS, QUICK, build_spec, convert
 
 RUN_HELP = """Run the slides' practical part: load and clean the signal, cut windows, split,
 train RNN, LSTM and GRU for every hidden size (scratch and torch side by side, from the same
-initial weights), select by validation loss, evaluate on the test part against baselines,
+initial weights; as many trainings at a time as there are cores), select by validation loss, evaluate on the test part against baselines,
 and write report.md, results.json, figures/ and models/ to --out (default runs/<timestamp>/).
 Values come from: defaults < --quick < --config FILE.toml < the flags given."""
 
@@ -53,7 +55,7 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     d = p.add_argument_group("data")
     d.add_argument("--data", metavar="FILE", help="a CSV/TSV/.txt/.npy/.parquet recording "
                    "(default: the embedded ECG; the MIT-BIH excerpt with --task classify)")
-    d.add_argument("--dataset", choices=["ecg", "mitdb"], help="embedded recording to use "
+    d.add_argument("--dataset", choices=CHOICES["dataset"], help="embedded recording to use "
                    "when --data is not given")
     d.add_argument("--column", metavar="NAME", help="signal column, by name or position "
                    "(default: the last numeric column that is not the time column)")
@@ -61,7 +63,7 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
                    "datetimes; the sampling rate is inferred from it")
     d.add_argument("--label-column", metavar="NAME", help="per-sample labels (0 normal, else "
                    "anomalous) for --task classify with --data")
-    d.add_argument("--fs", type=float, metavar="HZ", help="sampling rate (default: inferred "
+    d.add_argument("--fs", type=_conv("fs"), metavar="HZ", help="sampling rate (default: inferred "
                    "from --time-column, else 1 sample per time unit)")
     d.add_argument("--max-samples", type=_conv("max_samples"), metavar="N", help="use the "
                    "first N samples of the recording only (default: all)")
@@ -83,10 +85,10 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
                    "embedding: each window step becomes [x_t, x_(t+TAU), ..., x_(t+(M-1)TAU)] "
                    "(e.g. 5,10); auto picks TAU (mutual information) and M (false nearest "
                    "neighbours) on the training part (default: none, the slides' windows)")
-    d.add_argument("--split", choices=["chronological", "random"], help="chronological "
+    d.add_argument("--split", choices=CHOICES["split"], help="chronological "
                    "(default: train | gap | val | gap | test, no shared sample) or random "
                    "(the slides' shuffled 70/15/15, which leaks)")
-    d.add_argument("--task", choices=["forecast", "classify"], help="forecast the next "
+    d.add_argument("--task", choices=CHOICES["task"], help="forecast the next "
                    "sample (default) or classify windows normal/anomalous")
     m = p.add_argument_group("models and training")
     m.add_argument("--models", type=_conv("models"), metavar="LIST",
@@ -96,30 +98,35 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     m.add_argument("--impl", type=_conv("impl"), metavar="WHICH", help="scratch, torch or "
                    "both (default both; torch is skipped with a note if not installed)")
     m.add_argument("--epochs", type=_conv("epochs"), metavar="N", help="default 100")
-    m.add_argument("--lr", type=float, metavar="LR", help=f"learning rate (default "
+    m.add_argument("--lr", type=_conv("lr"), metavar="LR", help=f"learning rate (default "
                    f"{DEFAULT_LR:g}; the slides' 0.001 barely trains in 100 full-batch steps)")
-    m.add_argument("--optimizer", choices=["adam", "adamw", "sgd"], help="default adam")
+    m.add_argument("--optimizer", choices=CHOICES["optimizer"], help="default adam")
     m.add_argument("--batch-size", type=_conv("batch_size"), metavar="N", help="mini-batches "
                    "of N windows, reshuffled every epoch (default: full batch, as the slides)")
-    m.add_argument("--clip-norm", type=float, metavar="X", help="clip the gradients' global "
+    m.add_argument("--clip-norm", type=_conv("clip_norm"), metavar="X", help="clip the gradients' global "
                    "2-norm to X (default: no clipping)")
-    m.add_argument("--clip-value", type=float, metavar="X", help="clip every gradient entry "
+    m.add_argument("--clip-value", type=_conv("clip_value"), metavar="X", help="clip every gradient entry "
                    "to [-X, X] (default: no clipping)")
     m.add_argument("--patience", type=_conv("patience"), metavar="N", help="early stopping "
                    "after N epochs without a better validation loss (default: off)")
-    m.add_argument("--init", choices=["default", "xavier_uniform", "xavier_normal",
-                                      "orthogonal"], help="weight init (default: torch's)")
-    m.add_argument("--dtype", choices=["float32", "float64"], help="default float32")
-    m.add_argument("--backend", choices=["numpy", "cupy"], help="array library of the "
+    m.add_argument("--init", choices=CHOICES["init"], help="weight init (default: torch's)")
+    m.add_argument("--dtype", choices=CHOICES["dtype"], help="default float32")
+    m.add_argument("--backend", choices=CHOICES["backend"], help="array library of the "
                    "scratch models (default numpy; cupy needs a GPU)")
-    m.add_argument("--engine", choices=ENGINES, help="how the scratch models run: "
+    m.add_argument("--engine", choices=CHOICES["engine"], help="how the scratch models run: "
                    "'plain' is the lesson (scratchrnn/cells, bptt.py: read it, set breakpoints "
                    "there), 'fast' (default) the engine, proven equal to it and faster")
-    m.add_argument("--seed", type=int, help="initial weights and batch order (default 0)")
+    m.add_argument("--seed", type=_conv("seed"), metavar="N", help="initial weights and "
+                   "batch order, 0 to 2**32 - 1 (default 0)")
     o = p.add_argument_group("run")
-    o.add_argument("--threads", type=_conv("threads"), metavar="N", help="threads of scratchrnn, "
-                   "of NumPy's BLAS and of torch (default 1: these matrices are small, and more threads "
-                   "than free cores slow training down many times on a busy machine)")
+    o.add_argument("--jobs", type=_conv("jobs"), metavar="N", help="trainings at a time, "
+                   "each in its own process (default: the cores available / --threads; the "
+                   "numbers are the same as with --jobs 1)")
+    o.add_argument("--threads", type=_conv("threads"), metavar="N", help="threads of "
+                   "scratchrnn, of NumPy's BLAS and of torch in each job (default 1: these "
+                   "matrices are small; jobs x threads is kept within the cores)")
+    o.add_argument("--cluster", metavar="ADDRESS", help="run the trainings on a Dask "
+                   "cluster, e.g. tcp://scheduler:8786 (pip install 'scratchrnn[cluster]')")
     o.add_argument("--quick", action="store_const", const=True, help="a small preset that "
                    f"finishes in under a minute: {QUICK}")
     o.add_argument("--quiet", action="store_const", const=True,
@@ -181,21 +188,24 @@ def fail(message: str, code: int = 2) -> int:
 
 
 def cmd_run(args, argv) -> int:
+    from .app import experiment
+    from .app.prepare import load_and_prepare
+    from .app.spec import check_out
     from .backend import get_xp
-    from .report import experiment
 
     values = {k: v for k, v in vars(args).items() if k not in ("command", "config", "debug")}
+    command = "scratchrnn " + " ".join(shlex.quote(a) for a in argv)
     try:
         spec = build_spec(values, args.config)
+        out = Path(spec.out or Path("runs") / _dt.datetime.now().strftime("%Y-%m-%d_%H-%M-%S"))
+        check_out(out)
         get_xp(spec.backend)
-        prepared = experiment.load_and_prepare(spec)
+        prepared = load_and_prepare(spec)
+        return experiment.run_experiment(spec, out, command, prepared=prepared)
     except (ValueError, OSError) as err:
         if args.debug:
             raise
         return fail(str(err).splitlines()[0] if str(err) else type(err).__name__)
-    out = Path(spec.out or Path("runs") / _dt.datetime.now().strftime("%Y-%m-%d_%H-%M-%S"))
-    command = "scratchrnn " + " ".join(shlex.quote(a) for a in argv)
-    return experiment.run_experiment(spec, out, command, prepared=prepared)
 
 
 def cmd_gradcheck(args, argv) -> int:

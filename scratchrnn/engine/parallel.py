@@ -20,8 +20,11 @@ _controller = None
 def get_num_threads() -> int:
     """Cores scratchrnn uses: shares of a batch in worker processes (workers.py)
     (default: the CPUs this process may use)."""
-    if _num_threads is not None:
-        return _num_threads
+    return available_cores() if _num_threads is None else _num_threads
+
+
+def available_cores() -> int:
+    """The CPUs this process may use (its affinity mask; all of them off Linux)."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux

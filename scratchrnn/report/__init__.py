@@ -1,8 +1,8 @@
-"""The report of a run: figures (matplotlib, headless), tables, results.json and report.md.
+"""The report of a run: it renders what it is given (figures, tables, results.json,
+report.md) and computes nothing itself; `scratchrnn.app` runs the experiment and hands it
+the numbers.
 
-    experiment.py  the whole practical part as one call (used by `scratchrnn run`)
-    spec.py        RunSpec: the options, their defaults, --quick, the TOML config
     figures.py     learning curves, true vs predicted, raw vs cleaned, timing, confusion
-    results.py     result records and results.json
+    results.py     results.json
     report.py, tables.py  report.md
 """

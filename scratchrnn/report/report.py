@@ -122,5 +122,6 @@ def _notes(p: dict) -> list[str]:
               for r in p["records"] if r["stopped"] != "completed" and r["message"]]
     lines += ["- Files: `results.json` (every number above), `figures/` (PNG, and PDF for "
               "the test plots), `models/` (best weights of every run, `.npz`; load with "
-              "`scratchrnn.train.load_checkpoint(path)` or `framework='torch'`)."]
+              "`scratchrnn.train.load_checkpoint(path)`, into torch with "
+              "`reference.load_checkpoint(path)`)."]
     return lines

@@ -2,7 +2,7 @@
 
     save_checkpoint(model, 'lstm_h32.npz', extra={'best_epoch': 41})
     model  = load_checkpoint('lstm_h32.npz')                      # scratch model
-    tmodel = load_checkpoint('lstm_h32.npz', framework='torch')   # torch reference model
+    tmodel = reference.load_checkpoint('lstm_h32.npz')            # torch reference model
 
 File layout (``np.load(path, allow_pickle=False)`` reads it):
     '__header__'        0-d unicode array: JSON {"format", "version", "class", "config", "extra"}
@@ -12,7 +12,6 @@ model and copies the weights in; the weights are bit-for-bit those saved.
 """
 from __future__ import annotations
 
-import importlib
 import json
 import os
 
@@ -56,19 +55,16 @@ def read_checkpoint(path) -> tuple[dict, dict]:
 
 
 def load_checkpoint(path, framework: str = "scratch", **kwargs):
-    """Rebuild the saved model with its weights.
-
-    framework 'scratch' -> a scratchrnn model (kwargs, e.g. backend='cupy', go to its
-    constructor); 'torch' -> the reference torch model (imports torch, lazily).
-    """
-    if framework not in ("scratch", "torch"):
-        raise ValueError(f"framework must be 'scratch' or 'torch', got {framework!r}")
+    """Rebuild the saved scratch model with its weights; kwargs (e.g. backend='cupy') go to
+    its constructor. The torch model: `reference.load_checkpoint(path)` (this package never
+    imports torch)."""
+    if framework != "scratch":
+        raise ValueError(f"framework must be 'scratch', got {framework!r}; for the torch "
+                         "model use reference.load_checkpoint(path)")
     header, weights = read_checkpoint(path)
     config = {**header["config"], **kwargs}
     model = _CLASSES[header["class"]](**config)
     model.load_state_dict(weights)
-    if framework == "torch":
-        return importlib.import_module("reference").to_torch(model)
     return model
 
 

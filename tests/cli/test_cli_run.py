@@ -5,7 +5,7 @@ import pytest
 
 from scratchrnn.cli import main
 from scratchrnn.train import load_checkpoint
-from scratchrnn.train import sweep as sweep_mod
+from scratchrnn.app import sweep as sweep_mod
 
 MODELS, IMPLS = ("rnn", "lstm", "gru"), ("scratch", "torch")
 
@@ -89,7 +89,7 @@ def test_ctrl_c_writes_the_finished_runs(tmp_path, monkeypatch, capsys, tiny_arg
     monkeypatch.setattr(sweep_mod, "train_one", interrupt_after_first)
     out = tmp_path / "run"
     code = main(["run", "--max-samples", "400", "--window", "20", "--out", str(out),
-                 "--models", "rnn,gru", *tiny_args[2:]])
+                 "--models", "rnn,gru", "--jobs", "1", *tiny_args[2:]])
     assert code == 130
     res = json.loads((out / "results.json").read_text())
     assert res["interrupted"] and [r["model"] for r in res["records"]] == ["rnn"]

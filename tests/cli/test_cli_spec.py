@@ -1,7 +1,7 @@
 """RunSpec: defaults < --quick < config file < flags, automatic stride and filter."""
 import pytest
 
-from scratchrnn.report.spec import (AUTO_ECG_FILTER, DEFAULT_MAX_WINDOWS, QUICK, auto_stride,
+from scratchrnn.app.spec import (AUTO_ECG_FILTER, DEFAULT_MAX_WINDOWS, QUICK, auto_stride,
                                     build_spec, filter_spec)
 
 

@@ -1,16 +1,27 @@
-"""The house rules, read from the source: the lesson imports no engine, and no cycles.
+"""The house rules, read from the source: the application on top, no torch below it, the
+lesson imports no engine, and no cycles.
 
-Imports are read with `ast` from every file of `scratchrnn`: module-level ones, those
-inside functions, and `importlib.import_module("...")` with a literal name.
+Two checks that can fail:
+- import-linter's contracts in pyproject.toml (`lint-imports`), run on the tree and on a
+  copy of it with a violation planted;
+- imports read here with `ast` from every file of `scratchrnn` and `reference`: module-level
+  ones, those inside functions, and `importlib.import_module("...")` with a literal name,
+  which import-linter cannot see.
 """
 import ast
+import os
 import pathlib
+import shutil
+import subprocess
+import sys
 
 import pytest
 
 import scratchrnn
 
 PACKAGE = pathlib.Path(scratchrnn.__file__).parent
+ROOT = PACKAGE.parent
+KNOWN = ("scratchrnn", "reference", "torch")
 LESSON = ["scratchrnn.bptt", "scratchrnn.cells", "scratchrnn.cells.rnn", "scratchrnn.cells.lstm",
           "scratchrnn.cells.gru"]
 LESSON_MAY_IMPORT = {"scratchrnn.backend", "scratchrnn.functional", *LESSON}
@@ -21,11 +32,13 @@ def module_name(path: pathlib.Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-MODULES = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+MODULES = {module_name(p): p for pkg in ("scratchrnn", "reference")
+           for p in (ROOT / pkg).rglob("*.py")}
 
 
 def imports_of(name: str, source: str) -> set:
-    """The scratchrnn modules `source` (module `name`) imports, anywhere in the file."""
+    """The scratchrnn, reference and torch modules `source` (module `name`) imports,
+    anywhere in the file."""
     package = name if MODULES[name].name == "__init__.py" else name.rsplit(".", 1)[0]
     found = set()
     for node in ast.walk(ast.parse(source)):
@@ -42,7 +55,7 @@ def imports_of(name: str, source: str) -> set:
         elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "import_module" \
                 and node.args and isinstance(node.args[0], ast.Constant):
             found.add(node.args[0].value)
-    return {m for m in found if m.split(".")[0] == "scratchrnn" and m != name}
+    return {m for m in found if m.split(".")[0] in KNOWN and m != name}
 
 
 def graph(sources: dict) -> dict:
@@ -112,3 +125,57 @@ def test_a_planted_engine_import_in_the_lesson_is_found():
     sources = dict(SOURCES, **{"scratchrnn.cells.lstm": SOURCES["scratchrnn.cells.lstm"] +
                                "\nfrom ..engine import loop\n"})
     assert "scratchrnn.engine.loop" in graph(sources)["scratchrnn.cells.lstm"]
+
+
+def torch_side(edges: dict) -> dict:
+    """{module below the application: the torch or reference modules it imports}."""
+    return {name: {m for m in imported if m.split(".")[0] in ("torch", "reference")}
+            for name, imported in edges.items()
+            if name.split(".")[0] == "scratchrnn" and not name.startswith("scratchrnn.app")
+            and name != "scratchrnn.cli"}
+
+
+def test_only_the_application_reaches_torch_and_the_reference():
+    assert {k: v for k, v in torch_side(graph(SOURCES)).items() if v} == {}
+    assert "reference.train" in graph(SOURCES)["scratchrnn.app.sweep"]   # through importlib
+
+
+def test_a_planted_reference_import_through_importlib_is_found():
+    """The violation this rule was written for: the trainer reaching torch via importlib."""
+    planted = "\nimport importlib\nimportlib.import_module('reference.train')\n"
+    sources = dict(SOURCES, **{"scratchrnn.train.loop": SOURCES["scratchrnn.train.loop"] + planted})
+    assert torch_side(graph(sources))["scratchrnn.train.loop"] == {"reference.train"}
+
+
+def lint_imports(root: pathlib.Path) -> subprocess.CompletedProcess:
+    """`lint-imports` on the packages under `root`, with the contracts of pyproject.toml."""
+    exe = pathlib.Path(sys.executable).parent / "lint-imports"
+    return subprocess.run([str(exe), "--no-cache"], cwd=root, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(root)}, timeout=120)
+
+
+def test_the_import_contracts_are_kept():
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "5 kept, 0 broken" in result.stdout
+
+
+@pytest.mark.parametrize("module,planted,contract", [
+    ("scratchrnn/train/loop.py", "def _f():\n    from scratchrnn.app import sweep\n",
+     "the application on top"),
+    ("scratchrnn/data/io.py", "def _f():\n    import torch\n", "no torch"),
+    ("scratchrnn/cells/gru.py", "from ..engine import loop\n", "imports no engine"),
+    ("reference/train.py", "from scratchrnn.app import experiment\n",
+     "reference sits below"),
+])
+def test_a_planted_violation_breaks_a_contract(tmp_path, module, planted, contract):
+    for name in ("scratchrnn", "reference"):
+        shutil.copytree(ROOT / name, tmp_path / name,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    with open(tmp_path / module, "a") as f:
+        f.write("\n" + planted)
+    result = lint_imports(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    broken = [line for line in result.stdout.splitlines() if line.endswith("BROKEN")]
+    assert any(contract in line for line in broken), result.stdout

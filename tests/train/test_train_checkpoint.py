@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 import torch
 
+import reference
+
 from scratchrnn.models import MODELS
 from scratchrnn.train import load_checkpoint, read_checkpoint, save_checkpoint
 
@@ -43,7 +45,7 @@ def test_checkpoint_is_plain_npz_with_a_json_header(tmp_path):
 def test_loads_into_the_torch_reference_model(name, tmp_path):
     model = MODELS[name](1, 6, 1, dtype="float64", seed=1)
     path = save_checkpoint(model, tmp_path / "m.npz")
-    tmodel = load_checkpoint(path, framework="torch")
+    tmodel = reference.load_checkpoint(path)
     assert isinstance(tmodel, torch.nn.Module)
     x = np.random.default_rng(0).normal(size=(3, 7, 1))
     with torch.no_grad():
@@ -62,3 +64,5 @@ def test_bad_checkpoints_are_refused(tmp_path):
         load_checkpoint(pickled)                                 # allow_pickle=False refuses
     with pytest.raises(ValueError, match="framework must be"):
         load_checkpoint(plain, framework="jax")
+    with pytest.raises(ValueError, match="reference.load_checkpoint"):
+        load_checkpoint(plain, framework="torch")   # train/ never imports torch

@@ -2,13 +2,20 @@
 merge of defaults < --quick < config file (TOML) < command-line flags.
 
     spec = build_spec(cli_values={'epochs': 20}, config_path='scratchrnn.toml')
+
+Every value goes through one checker per option (`CONVERT`, `CHOICES`), from the command
+line and from a config file alike, so a NaN learning rate, a zero sampling rate or a word
+where a number belongs is refused with a message naming the option, before anything runs.
 """
 from __future__ import annotations
 
+import math
+import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 
-from ..backend import check_engine
+from ..backend import ENGINES, check_engine
 from ..models import MODELS
 
 # A default run trains 3 models x 4 hidden sizes x 2 implementations for 100 full-batch
@@ -55,7 +62,9 @@ class RunSpec:
     engine: str = "fast"              # 'plain' (the lesson) or 'fast' (scratchrnn.engine)
     embed: object = None              # None, (m, tau) or 'auto': time-delay embedding
     seed: int = 0
-    threads: int = 1                  # scratchrnn, BLAS (NumPy) and torch threads
+    threads: int = 1                  # scratchrnn, BLAS (NumPy) and torch threads, per job
+    jobs: int | None = None           # trainings at a time (None: the cores / threads)
+    cluster: str | None = None        # a Dask scheduler's address: the sweep runs there
     quick: bool = False
     quiet: bool = False
     out: str | None = None
@@ -116,18 +125,29 @@ def filter_spec(value):
         return None if value == "none" else value
     kind, _, cut = str(value).partition(":")
     try:
-        cuts = tuple(float(c) for c in cut.replace(",", "-").split("-") if c)
+        cuts = tuple(float(c) for c in cut.replace(",", "-").split("-"))   # '-5': ('', '5')
     except ValueError:
         cuts = ()
-    if kind not in ("lowpass", "highpass", "bandpass", "bandstop") or not cuts:
+    two = kind in ("bandpass", "bandstop")
+    if kind not in ("lowpass", "highpass", "bandpass", "bandstop") or len(cuts) != 1 + two:
         raise ValueError(f"expected a filter like 'lowpass:40', 'highpass:0.5', "
                          f"'bandpass:0.5-40' or 'none', got {value!r}")
-    return (kind, cuts[0] if len(cuts) == 1 else cuts)
+    if not all(math.isfinite(c) and c > 0 for c in cuts) or (two and cuts[0] >= cuts[1]):
+        raise ValueError(f"expected positive cutoffs in Hz (low < high for a band), "
+                         f"got {value!r}")
+    return (kind, cuts if two else cuts[0])
+
+
+def _integer(value) -> int:
+    """An int from text or a TOML integer; never a bool, a float or a word."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise ValueError
+    return int(value)
 
 
 def non_negative_int(value) -> int:
     try:
-        v = int(value)
+        v = _integer(value)
     except (TypeError, ValueError):
         v = -1
     if v < 0:
@@ -137,19 +157,82 @@ def non_negative_int(value) -> int:
 
 def positive_int(value) -> int:
     try:
-        v = int(value)
+        v = _integer(value)
     except (TypeError, ValueError):
-        raise ValueError(f"expected a positive integer, got {value!r}") from None
+        v = 0
     if v < 1:
         raise ValueError(f"expected a positive integer, got {value!r}")
     return v
 
 
+def stride_value(value):
+    """'auto' (see `auto_stride`) or a positive integer."""
+    return "auto" if value == "auto" else positive_int(value)
+
+
+def seed_int(value) -> int:
+    v = non_negative_int(value)
+    if v >= 2 ** 32:
+        raise ValueError(f"expected a seed from 0 to 2**32 - 1, got {value!r}")
+    return v
+
+
+def positive_float(value) -> float:
+    """A finite number > 0 (a learning rate, a sampling rate, a clipping threshold)."""
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"expected a positive number, got {value!r}") from None
+    if not (math.isfinite(v) and v > 0):
+        raise ValueError(f"expected a positive finite number, got {value!r}")
+    return v
+
+
+def text(value) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected a non-empty text, got {value!r}")
+    return value
+
+
+def column_name(value):
+    """A column: its name (text) or its position (an integer)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return text(value)
+
+
+def flag(value) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {value!r}")
+    return value
+
+
+CHOICES = {"dataset": ("ecg", "mitdb"), "split": ("chronological", "random"),
+           "task": ("forecast", "classify"), "optimizer": ("adam", "adamw", "sgd"),
+           "init": ("default", "xavier_uniform", "xavier_normal", "orthogonal"),
+           "dtype": ("float32", "float64"), "backend": ("numpy", "cupy"), "engine": ENGINES}
+
+
+def choice(key: str):
+    def check(value):
+        if value not in CHOICES[key]:
+            raise ValueError(f"expected one of {', '.join(CHOICES[key])}, got {value!r}")
+        return value
+    return check
+
+
 CONVERT = {"models": model_list, "hidden": int_list, "impl": impl_choice, "filter": filter_spec,
-           "clean": lambda v: tuple(as_list(v)), "window": positive_int, "stride": positive_int,
+           "clean": lambda v: tuple(as_list(v)), "window": positive_int, "stride": stride_value,
            "epochs": positive_int, "batch_size": positive_int, "max_samples": non_negative_int,
-           "max_windows": non_negative_int, "threads": positive_int,
-           "patience": positive_int, "engine": check_engine, "embed": embed_spec}
+           "max_windows": non_negative_int, "threads": positive_int, "jobs": positive_int,
+           "patience": positive_int, "engine": check_engine, "embed": embed_spec,
+           "lr": positive_float, "fs": positive_float, "clip_norm": positive_float,
+           "clip_value": positive_float, "seed": seed_int, "data": text, "out": text,
+           "cluster": text, "column": column_name, "time_column": column_name,
+           "label_column": column_name, "quick": flag, "quiet": flag,
+           **{k: choice(k) for k in CHOICES if k != "engine"}}
 
 
 def convert(key: str, value):
@@ -163,13 +246,25 @@ def load_config(path) -> dict:
             raw = tomllib.load(f)
     except FileNotFoundError:
         raise ValueError(f"config file not found: {path}") from None
+    except IsADirectoryError:
+        raise ValueError(f"config file {path} is a folder; expected a TOML file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ValueError(f"{path} is not valid TOML: {err}") from None
     raw = raw.get("run", raw)
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: [run] must be a table of options")
     known = {f.name for f in fields(RunSpec)} - {"notes"}
     values = {k.replace("-", "_"): v for k, v in raw.items()}
     unknown = sorted(set(values) - known)
     if unknown:
         raise ValueError(f"{path}: unknown option {unknown[0]!r}; expected one of {sorted(known)}")
-    return {k: convert(k, v) for k, v in values.items()}
+    converted = {}
+    for key, value in values.items():
+        try:
+            converted[key] = convert(key, value)
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"{path}: {key.replace('_', '-')}: {err}") from None
+    return converted
 
 
 def build_spec(cli_values: dict, config_path=None) -> RunSpec:
@@ -203,6 +298,50 @@ def finalize(spec: RunSpec) -> RunSpec:
                      "full-batch Adam steps barely train (on the embedded ECG a GRU-32 then "
                      "does worse than the persistence baseline); --lr 0.001 reproduces them")
     return replace(spec, notes=notes)
+
+
+def plan_jobs(spec: RunSpec, cores: int) -> RunSpec:
+    """Trainings at a time (jobs) and threads per job, so that jobs x threads <= cores.
+
+    Default: one thread per job and as many jobs as cores (1 on a GPU: the jobs would share
+    one device), never more jobs than trainings. Asked for more than the cores, the numbers
+    are lowered and the report says so. On a cluster the cluster sets the parallelism.
+    """
+    notes, threads = list(spec.notes), spec.threads
+    n_runs = len(spec.models) * len(spec.hidden) * len(spec.impl)
+    if threads > cores:
+        notes.append(f"--threads {threads} lowered to {cores}, the cores available")
+        threads = cores
+    if spec.cluster is not None:
+        return replace(spec, jobs=None, threads=threads, notes=notes + [
+            f"the trainings ran on the Dask cluster at {spec.cluster}, {threads} thread(s) "
+            "each"])
+    if spec.jobs is None:
+        jobs = 1 if spec.backend == "cupy" else max(1, cores // threads)
+    else:
+        jobs = spec.jobs
+        if jobs * threads > cores:
+            notes.append(f"--jobs {jobs} x --threads {threads} is more than the {cores} cores "
+                         f"available; lowered to {max(1, cores // threads)} job(s)")
+            jobs = max(1, cores // threads)
+    jobs = min(jobs, n_runs)
+    if jobs > 1:
+        notes.append(f"{jobs} trainings ran at a time, in worker processes, {threads} "
+                     "thread(s) each (--jobs, --threads); the numbers are those of one at a "
+                     "time (--jobs 1), the seconds per epoch are each job's own")
+    return replace(spec, jobs=jobs, threads=threads, notes=notes)
+
+
+def check_out(path) -> None:
+    """Refuse an --out that cannot become a folder of results, before anything runs."""
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {path} is a file; expected a folder")
+    existing = next(p for p in (out, *out.parents) if p.exists())
+    if not existing.is_dir():
+        raise ValueError(f"--out {path}: {existing} is a file, so the folder cannot be made")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ValueError(f"--out {path}: {existing} is not writable")
 
 
 def auto_stride(n_samples: int, window: int, max_windows: int) -> int:

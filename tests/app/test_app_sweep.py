@@ -2,8 +2,9 @@
 import numpy as np
 import pytest
 
-from scratchrnn.train import SweepConfig, TrainConfig, run_sweep
-from scratchrnn.train import sweep as sweep_mod
+from scratchrnn.app import SweepConfig, run_sweep
+from scratchrnn.train import TrainConfig
+from scratchrnn.app import sweep as sweep_mod
 
 
 @pytest.fixture

@@ -9,79 +9,28 @@ models/<model>_<impl>_h<H>.npz (the best weights of every run).
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import time
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path
 
 from .. import __version__
-from ..data.datasets import load_dataset
-from ..data.io import load_signal
-from ..engine import parallel
+from ..engine.parallel import available_cores
 from ..models import MODELS
+from ..report import figures as figs
+from ..report.report import write_report
+from ..report.results import write_results
 from ..train.checkpoint import save_checkpoint
 from ..train.loop import TrainConfig
-from ..train.prepare import prepare_classification, prepare_forecast, truncate
-from ..train.sweep import SweepConfig, load_reference_trainer, run_sweep
-from . import figures as figs
-from .report import write_report
-from .results import baseline_record, mark_selected, run_record, write_results
-from .spec import RunSpec, auto_stride
-
-
-def load_input(spec: RunSpec):
-    """The Signal to work on: a user file (with labels for classification) or a dataset."""
-    if spec.data is None:
-        return load_dataset(spec.dataset)
-    sig = load_signal(spec.data, column=_col(spec.column), time_column=_col(spec.time_column),
-                      fs=spec.fs)
-    if spec.label_column is not None:
-        lab = load_signal(spec.data, column=_col(spec.label_column), fs=sig.fs).values
-        sig = replace(sig, labels=(lab != 0).astype("int64"))
-    return sig
-
-
-def _col(name):
-    """A column given as text: its name, or its position when it is an integer."""
-    return int(name) if isinstance(name, str) and name.lstrip("-").isdigit() else name
-
-
-def load_and_prepare(spec: RunSpec):
-    """(the full Signal, the arrays of the sweep); bad input raises ValueError / OSError."""
-    signal = load_input(spec)
-    return signal, prepare(spec, signal)
-
-
-def prepare(spec: RunSpec, signal) -> dict:
-    """Truncate, choose the stride (spec.stride 'auto': see `auto_stride`), make the windows."""
-    signal = truncate(signal, spec.max_samples)
-    stride, notes = spec.stride, []
-    if stride == "auto":
-        stride = auto_stride(len(signal), spec.window, spec.max_windows)
-        if stride > 1:
-            notes.append(
-                f"windows start every {stride} samples (not every sample) so that there are at "
-                f"most {spec.max_windows} of them and the sweep takes minutes on 2 cores; "
-                "--stride 1 uses every window (slower), --max-windows N changes the bound")
-    if spec.task == "classify":
-        if spec.embed is not None:
-            raise ValueError("--embed is for --task forecast (classification windows are "
-                             "the samples themselves)")
-        data = prepare_classification(signal, spec.window, stride, seed=42)
-    else:
-        data = prepare_forecast(signal, spec.window, spec.split, stride, spec.clean,
-                                spec.filter, seed=42, embed=spec.embed)
-        if data["embed"] is not None:
-            m, tau = data["embed"]
-            notes.append(f"time-delay embedding m = {m}, tau = {tau}: each of a window's "
-                         f"{spec.window} steps is [x_t, x_(t+{tau}), ..., x_(t+{(m - 1) * tau})]"
-                         f", so a window spans {data['span']} samples")
-    data["stride"], data["notes"] = stride, notes
-    return data
+from ..train.metrics import classification_metrics
+from .prepare import load_and_prepare
+from .records import baseline_record, mark_selected, run_record
+from .spec import RunSpec, plan_jobs
+from .sweep import SweepConfig, run_sweep
 
 
 def sweep_config(spec: RunSpec, data: dict) -> SweepConfig:
+    """The sweep `spec` asks for (spec.jobs and spec.threads as `plan_jobs` fitted them)."""
     classify = spec.task == "classify"
     train = TrainConfig(epochs=spec.epochs, lr=spec.lr, optimizer=spec.optimizer,
                         loss="cross_entropy" if classify else "mse",
@@ -93,7 +42,8 @@ def sweep_config(spec: RunSpec, data: dict) -> SweepConfig:
     if spec.backend != "numpy":
         kwargs["backend"] = spec.backend
     return SweepConfig(models=tuple(spec.models), hidden_sizes=tuple(spec.hidden),
-                       impls=tuple(spec.impl), train=train, model_kwargs=kwargs, seed=spec.seed)
+                       impls=tuple(spec.impl), train=train, model_kwargs=kwargs, seed=spec.seed,
+                       jobs=spec.jobs or 1, threads=spec.threads, cluster=spec.cluster)
 
 
 def run_experiment(spec: RunSpec, out_dir, command: str = "scratchrnn run", log=print,
@@ -104,15 +54,16 @@ def run_experiment(spec: RunSpec, out_dir, command: str = "scratchrnn run", log=
     """
     t0 = time.perf_counter()
     say = (lambda *a: None) if spec.quiet else log
+    spec = plan_jobs(spec, available_cores())
     signal, data = prepared if prepared is not None else load_and_prepare(spec)
     cfg = sweep_config(spec, data)
     out = Path(out_dir)
-    (out / "models").mkdir(parents=True, exist_ok=True)
     say(f"{signal.name or 'signal'}: {len(data['X_train'])} training windows; writing to {out}")
     for note in spec.notes + data["notes"]:
         say(f"note: {note}")
 
     def on_run(run):
+        (out / "models").mkdir(parents=True, exist_ok=True)     # once a run has finished
         model = MODELS[run.model](**run.config)
         model.load_state_dict(run.best_state)
         save_checkpoint(model, out / "models" / f"{run.key}.npz",
@@ -122,13 +73,13 @@ def run_experiment(spec: RunSpec, out_dir, command: str = "scratchrnn run", log=
             f"{h.best_val_loss:.4g} (epoch {h.best_epoch + 1}/{h.epochs}) "
             f"{h.train_seconds:.1f} s" + (f"  [{h.message}]" if h.message else ""))
 
-    with parallel.threads(spec.threads), _torch_threads(spec):
-        outcome = run_sweep(data, cfg, on_run=on_run)
+    outcome = run_sweep(data, cfg, on_run=on_run)
     records = mark_selected([run_record(r, data) for r in outcome.runs])
     for rec, run in zip(records, outcome.runs):
         rec["checkpoint"] = f"models/{run.key}.npz"
         rec["history"] = {k: getattr(run.history, k) for k in
                           ("train_loss", "val_loss", "grad_norm", "epoch_seconds")}
+    out.mkdir(parents=True, exist_ok=True)
     figures = draw_figures(out, data, outcome, records)
     payload = _payload(spec, signal, data, records, outcome, command, time.perf_counter() - t0)
     write_results(out / "results.json", payload)
@@ -137,19 +88,6 @@ def run_experiment(spec: RunSpec, out_dir, command: str = "scratchrnn run", log=
         log(f"note: {note}")
     log(f"report: {out / 'report.md'}")
     return 130 if outcome.interrupted else 0
-
-
-@contextlib.contextmanager
-def _torch_threads(spec: RunSpec):
-    """Limit torch's threads too while the sweep runs, if the torch side will run (torch is
-    imported only then)."""
-    ref = load_reference_trainer() if "torch" in spec.impl else None
-    previous = ref.set_threads(spec.threads) if ref is not None else None
-    try:
-        yield
-    finally:
-        if previous is not None:
-            ref.set_threads(previous)
 
 
 def draw_figures(out: Path, data: dict, outcome, records) -> dict:
@@ -181,7 +119,6 @@ def _best_figure(fdir, data, run) -> dict:
     name = f"{run.model}_{run.impl}"
     title = f"{run.model} ({run.impl}, hidden {run.hidden_size})"
     if data["task"] == "classify":
-        from ..train.metrics import classification_metrics
         m = classification_metrics(data["y_test"], run.test_pred,
                                    labels=list(range(data["n_outputs"])))
         return {f"confusion_{name}": figs.confusion(

@@ -1,5 +1,6 @@
 """From a recording to the arrays a sweep trains on (the slides' "Load, Clean and Preprocess").
 
+    signal, data = load_and_prepare(spec)                              # what `scratchrnn run` does
     data = prepare_forecast(load_dataset('ecg'), window=50)            # next-sample prediction
     data['X_train'].shape, data['y_train'].shape                       # (N, 50, 1), (N, 1)
     data = prepare_classification(load_dataset('mitdb'), window=50)    # normal / anomalous
@@ -17,10 +18,64 @@ from dataclasses import replace
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from ..data.datasets import load_dataset
+from ..data.io import load_signal
 from ..data.pipeline import SignalPipeline
 from ..data.scale import ZScoreScaler
 from ..data.split import covered_samples
 from ..data.windows import make_windows, window_starts
+from .spec import RunSpec, auto_stride
+
+
+def load_and_prepare(spec: RunSpec):
+    """(the full Signal, the arrays of the sweep); bad input raises ValueError / OSError."""
+    signal = load_input(spec)
+    return signal, prepare(spec, signal)
+
+
+def load_input(spec: RunSpec):
+    """The Signal to work on: a user file (with labels for classification) or a dataset."""
+    if spec.data is None:
+        return load_dataset(spec.dataset)
+    sig = load_signal(spec.data, column=_col(spec.column), time_column=_col(spec.time_column),
+                      fs=spec.fs)
+    if spec.label_column is not None:
+        lab = load_signal(spec.data, column=_col(spec.label_column), fs=sig.fs).values
+        sig = replace(sig, labels=(lab != 0).astype("int64"))
+    return sig
+
+
+def _col(name):
+    """A column given as text: its name, or its position when it is an integer."""
+    return int(name) if isinstance(name, str) and name.lstrip("-").isdigit() else name
+
+
+def prepare(spec: RunSpec, signal) -> dict:
+    """Truncate, choose the stride (spec.stride 'auto': see `auto_stride`), make the windows."""
+    signal = truncate(signal, spec.max_samples)
+    stride, notes = spec.stride, []
+    if stride == "auto":
+        stride = auto_stride(len(signal), spec.window, spec.max_windows)
+        if stride > 1:
+            notes.append(
+                f"windows start every {stride} samples (not every sample) so that there are at "
+                f"most {spec.max_windows} of them and the sweep takes minutes on 2 cores; "
+                "--stride 1 uses every window (slower), --max-windows N changes the bound")
+    if spec.task == "classify":
+        if spec.embed is not None:
+            raise ValueError("--embed is for --task forecast (classification windows are "
+                             "the samples themselves)")
+        data = prepare_classification(signal, spec.window, stride, seed=42)
+    else:
+        data = prepare_forecast(signal, spec.window, spec.split, stride, spec.clean,
+                                spec.filter, seed=42, embed=spec.embed)
+        if data["embed"] is not None:
+            m, tau = data["embed"]
+            notes.append(f"time-delay embedding m = {m}, tau = {tau}: each of a window's "
+                         f"{spec.window} steps is [x_t, x_(t+{tau}), ..., x_(t+{(m - 1) * tau})]"
+                         f", so a window spans {data['span']} samples")
+    data["stride"], data["notes"] = stride, notes
+    return data
 
 
 def truncate(signal, max_samples: int | None):
