@@ -328,7 +328,8 @@ def plan_jobs(spec: RunSpec, cores: int) -> RunSpec:
     if jobs > 1:
         notes.append(f"{jobs} trainings ran at a time, in worker processes, {threads} "
                      "thread(s) each (--jobs, --threads); the numbers are those of one at a "
-                     "time (--jobs 1), the seconds per epoch are each job's own")
+                     "time (--jobs 1); the seconds per epoch are each job's own, measured "
+                     "while the other jobs ran (for assignment 1's timings use --jobs 1)")
     return replace(spec, jobs=jobs, threads=threads, notes=notes)
 
 

@@ -38,33 +38,60 @@ class CleaningReport:
     """The reports of a sequence of steps, in the order they ran."""
 
     steps: list[StepReport] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)   # what is odd about the data, in words
 
     def add(self, report: StepReport) -> None:
         self.steps.append(report)
 
+    def note(self, sentence: str) -> None:
+        self.notes.append(sentence)
+
     def __str__(self) -> str:
-        return "\n".join(str(s) for s in self.steps) or "no cleaning steps"
+        return "\n".join([*(str(s) for s in self.steps), *self.notes]) or "no cleaning steps"
 
 
 def interpolate_missing(x, method: str = "linear", order: int = 3):
     """Fill NaN by interpolation (pandas), 'linear' or 'spline' (of `order`) over the sample index.
 
-    NaN before the first / after the last valid sample take the nearest valid value.
-    x: (T,) or (T, F). Returns (x filled, StepReport with the number of NaN filled).
+    +-inf counts as missing too (a saturated or broken sample is no measurement). Missing
+    samples before the first / after the last valid one take the nearest valid value.
+    x: (T,) or (T, F). Returns (x filled, StepReport with the number of samples filled; its
+    detail names the inf and the longest gap when it spans more than one sample).
     """
     x = _as_float(x)
     if method not in ("linear", "spline"):
         raise ValueError(f"expected method 'linear' or 'spline', got {method!r}")
-    missing = np.isnan(x)
+    missing = ~np.isfinite(x)
     if not missing.any():
         return x.copy(), StepReport("interpolate_missing", x.size, 0, method)
     # s=0: an interpolating spline through the valid samples (scipy's default smooths them)
     kwargs = {"order": order, "s": 0} if method == "spline" else {}
-    frame = pd.DataFrame(x.reshape(len(x), -1))
+    frame = pd.DataFrame(np.where(missing, np.nan, x).reshape(len(x), -1))
     # interpolate inside, then carry the nearest valid value out to the ends
     filled = frame.interpolate(method=method, limit_area="inside", **kwargs).ffill().bfill()
     out = filled.to_numpy().reshape(x.shape)
-    return out, StepReport("interpolate_missing", x.size, int(missing.sum()), method)
+    detail = [method]
+    if np.isinf(x).any():
+        detail.append(f"{int(np.isinf(x).sum())} of them inf, treated as missing")
+    length, start = _longest_gap(missing.reshape(len(x), -1))
+    if length > 1:
+        how = ("at the start, set to the first valid value" if start == 0 else
+               "at the end, set to the last valid value" if start + length == len(x) else
+               f"from sample {start}, interpolated")
+        detail.append(f"the longest gap, {length} samples, {how}")
+    return out, StepReport("interpolate_missing", x.size, int(missing.sum()), "; ".join(detail))
+
+
+def _longest_gap(missing: np.ndarray) -> tuple[int, int]:
+    """(length, first sample) of the longest run of True down the rows of (T, F) `missing`."""
+    best = (0, 0)
+    for column in missing.T:
+        edges = np.diff(np.concatenate([[0], column.astype(np.int8), [0]]))      # T+1
+        starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        if len(starts):
+            i = int(np.argmax(stops - starts))
+            best = max(best, (int(stops[i] - starts[i]), int(starts[i])))
+    return best
 
 
 def hampel_filter(x, half_window: int = 3, n_sigmas: float = 3.0):
@@ -136,9 +163,13 @@ def butter_filter(x, fs: float, cutoff, kind: str = "lowpass", order: int = 4):
     """
     x = _finite(x, "butter_filter")
     sos = butter_sos(fs, cutoff, kind, order)
-    out = signal.sosfiltfilt(sos, x, axis=0)
+    try:
+        out = signal.sosfiltfilt(sos, x, axis=0)
+    except ValueError as err:  # scipy pads both ends; a short series cannot hold the padding
+        raise ValueError(f"Butterworth filter: expected a longer series than {len(x)} "
+                         f"samples for a {kind} filter of order {order} ({err})") from err
     return out, StepReport("butter_filter", x.size, _n_changed(x, out),
-                           f"{kind} {cutoff} Hz, order {order}, fs {fs} Hz")
+                           f"{kind} {cutoff} Hz, order {order}, fs {fs:g} Hz")
 
 
 def butter_sos(fs: float, cutoff, kind: str = "lowpass", order: int = 4) -> np.ndarray:
@@ -152,11 +183,11 @@ def butter_sos(fs: float, cutoff, kind: str = "lowpass", order: int = 4) -> np.n
     if not (fs > 0):
         raise ValueError(f"expected a positive sampling rate fs, got {fs!r}")
     nyquist = fs / 2
-    if np.any(cutoffs <= 0) or np.any(cutoffs >= nyquist):
-        raise ValueError(f"expected cutoffs in (0, {nyquist:g}) Hz, below the Nyquist "
-                         f"frequency fs/2 for fs={fs:g} Hz, got {cutoff!r} Hz")
+    if not np.all((cutoffs > 0) & (cutoffs < nyquist)):   # NaN fails too
+        raise ValueError(f"Butterworth filter: expected cutoffs in (0, {nyquist:g}) Hz, "
+                         f"below the Nyquist frequency fs/2 for fs={fs:g} Hz, got {cutoff!r} Hz")
     if len(cutoffs) == 2 and not cutoffs[0] < cutoffs[1]:
-        raise ValueError(f"expected low < high cutoff, got {cutoff!r}")
+        raise ValueError(f"Butterworth filter: expected low < high cutoff, got {cutoff!r}")
     _check_int(order=order)
     wn = cutoffs[0] if len(cutoffs) == 1 else cutoffs
     return signal.butter(order, wn, btype=kind, fs=fs, output="sos")
@@ -191,8 +222,10 @@ def _as_float(x) -> np.ndarray:
     x = np.asarray(x, dtype=np.float64)
     if x.ndim not in (1, 2) or len(x) == 0:
         raise ValueError(f"expected a non-empty series shaped (T,) or (T, F), got {x.shape}")
-    if np.isnan(x).all():
-        raise ValueError(f"expected at least one non-NaN sample, got all {x.size} NaN")
+    empty = ~np.isfinite(x.reshape(len(x), -1)).any(axis=0)                     # F
+    if empty.any():
+        which = f" in feature {int(np.argmax(empty))}" if x.ndim == 2 else ""
+        raise ValueError(f"expected at least one finite sample, got all {len(x)} NaN/inf{which}")
     return x
 
 

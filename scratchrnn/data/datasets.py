@@ -35,15 +35,17 @@ class Signal:
 
     def __post_init__(self):
         values = np.asarray(self.values)
-        if not (np.issubdtype(values.dtype, np.number) or values.dtype == bool):
-            raise ValueError(f"expected numeric signal values, got dtype {values.dtype}")
+        real = np.issubdtype(values.dtype, np.number) and not np.iscomplexobj(values)
+        if not (real or values.dtype == bool):
+            raise ValueError(f"expected real numeric signal values, got dtype {values.dtype}")
         values = values.astype(np.float64)
         if values.ndim not in (1, 2):
             raise ValueError(f"expected values shaped (T,) or (T, F), got shape {values.shape}")
         if values.size == 0:
             raise ValueError(f"expected a non-empty signal, got shape {values.shape}")
-        if np.isnan(values).all():
-            raise ValueError(f"expected at least one non-NaN sample, got all {values.size} NaN")
+        if not np.isfinite(values).any():
+            raise ValueError(f"expected at least one finite sample, got all {values.size} "
+                             f"NaN/inf")
         if not (np.isfinite(self.fs) and self.fs > 0):
             raise ValueError(f"expected a positive finite sampling rate fs, got {self.fs!r}")
         if self.labels is not None and len(self.labels) != len(values):

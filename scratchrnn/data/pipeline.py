@@ -74,6 +74,10 @@ class Dataset:
         return {name: getattr(self, name) for name in names}
 
 
+MAX_MISSING = 0.5    # a feature with more NaN/inf samples than this is refused: the network
+                     # would mostly learn the interpolation
+MAX_ABS = 1e100      # larger values overflow when squared (variance, MSE in original units)
+MIN_SPREAD = 1e-100  # a training part varying less is flat: its variance underflows to 0
 AUTO_FNN = 0.05  # embed='auto': the smallest m with under 5% false nearest neighbours (a
                  # recording's noise keeps the fraction above the textbook 1%)
 
@@ -97,6 +101,9 @@ class SignalPipeline:
     the cleaned series (one feature only). The slides' plain 50-sample window is itself an
     embedding: m = 50, tau = 1, window = 1.
     backend, dtype: the namespace ('numpy' / 'cupy') and dtype of the returned arrays.
+    Refused with a ValueError, as training on them would be meaningless: a feature with more
+    than MAX_MISSING of its samples NaN/inf, values beyond MAX_ABS, a training part that does
+    not vary in any feature. `report_` states the rest: NaN/inf filled, flat features.
     Fitted attributes: scaler_, report_, fs_, n_features_in_, embed_, span_.
     """
 
@@ -119,9 +126,10 @@ class SignalPipeline:
         m, tau = self.embed_ or (1, 1)
         self.span_ = self.window + (m - 1) * tau                 # samples one window covers
         split = self._split(len(x))
+        seen = covered_samples(split.train, len(x), self.span_, self.horizon, self.stride)
+        _check_varies(x, seen, self.report_)
         self.scaler_ = make_scaler(self.scaler)
         if self.scaler_ is not None:
-            seen = covered_samples(split.train, len(x), self.span_, self.horizon, self.stride)
             self.scaler_.fit(x[seen])                                         # train only
         X, y = self._windows(x)
         xp, dtype = get_xp(self.backend), resolve_dtype(self.dtype)
@@ -152,12 +160,17 @@ class SignalPipeline:
     def clean_series(self, values, fs: float):
         """(cleaned (T, F), fs after resampling, CleaningReport) -- steps 1 of the class doc."""
         x, report = as_series(values), CleaningReport()
+        _check_missing(x)
         for name, kwargs in _steps(self.clean):
             x, rep = CLEAN_STEPS[name](x, **kwargs)
             report.add(rep)
         if not np.isfinite(x).all():
             raise ValueError(f"expected a finite series after cleaning, got "
                              f"{int((~np.isfinite(x)).sum())} NaN/inf; add 'interpolate' to clean")
+        if np.abs(x).max() > MAX_ABS:
+            raise ValueError(f"expected values below {MAX_ABS:g} in magnitude, got "
+                             f"{np.abs(x).max():.3g}: their squares overflow float64; "
+                             f"rescale the recording (other units)")
         if self.filter is not None:
             if not isinstance(self.filter, (tuple, list)) or len(self.filter) not in (2, 3):
                 raise ValueError(f"expected filter=(kind, cutoff[, order]), got {self.filter!r}")
@@ -206,6 +219,40 @@ class SignalPipeline:
         rows = np.arange(self.window)[:, None] + tau * np.arange(m)[None, :]  # window, m
         X = X[:, rows]                                                      # N, window, m, F
         return X.reshape(len(X), self.window, -1), y                      # N, window, m*F
+
+
+def _check_missing(x: np.ndarray) -> None:
+    """Refuse a feature with more than MAX_MISSING of its samples NaN or inf."""
+    missing = (~np.isfinite(x)).sum(axis=0)                                     # F
+    j = int(np.argmax(missing))
+    if missing[j] > MAX_MISSING * len(x):
+        which = f" in feature {j}" if x.shape[1] > 1 else ""
+        raise ValueError(f"expected at most {MAX_MISSING:.0%} missing samples, got "
+                         f"{missing[j]} of {len(x)} NaN/inf{which} "
+                         f"({missing[j] / len(x):.0%}): training would mostly learn the "
+                         f"interpolation")
+
+
+def _check_varies(x: np.ndarray, seen: np.ndarray, report: CleaningReport) -> None:
+    """Refuse a series flat on its training part in every feature; note the flat features.
+
+    Flat: max - min below MIN_SPREAD or below 1e-12 of the magnitude (float64 rounding).
+    """
+    train = x[seen]                                                             # n, F
+    spread = np.ptp(train, axis=0)                                              # F
+    flat = spread <= np.maximum(MIN_SPREAD, 1e-12 * np.abs(train).max(axis=0))
+    if not flat.all():
+        if flat.any():
+            report.note(f"features {np.flatnonzero(flat).tolist()} are constant on the "
+                        f"training part")
+        return
+    if (np.ptp(x, axis=0) == 0).all():
+        value = f" {x[0, 0]:g}" if x.shape[1] == 1 else ""
+        raise ValueError(f"expected a signal that varies, got the same value{value} in all "
+                         f"{len(x)} samples: nothing to forecast")
+    lo, hi = np.flatnonzero(seen)[[0, -1]]
+    raise ValueError(f"expected the signal to vary on the training part (samples {lo} to "
+                     f"{hi}), got max - min = {spread.max():.3g}: nothing to learn there")
 
 
 def _steps(clean) -> list[tuple[str, dict]]:
