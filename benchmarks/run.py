@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import itertools
-import json
 import pathlib
 import platform
 import sys
@@ -45,18 +44,46 @@ GRIDS = {
 }
 
 
+def items(convert, choices=None):
+    """An argparse action for a list given as `scratchrnn run` takes it ('16,32') or space
+    separated ('16 32'), each item converted and checked against `choices`."""
+    class Items(argparse.Action):
+        def __call__(self, parser, namespace, values, option_string=None):
+            texts = [t for value in values for t in value.split(",") if t]
+            try:
+                out = [convert(t) for t in texts]
+            except ValueError:
+                parser.error(f"{option_string}: expected a list of {convert.__name__}, "
+                             f"got {','.join(values)!r}")
+            bad = [t for t in out if choices is not None and t not in choices]
+            if bad or not out:
+                parser.error(f"{option_string}: expected items of {', '.join(choices or ())}, "
+                             f"got {','.join(values)!r}")
+            setattr(namespace, self.dest, out)
+    return Items
+
+
 def parse_args(argv):
-    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
+    p = argparse.ArgumentParser(prog="scratchrnn bench (or python -m benchmarks)",
+                                description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--grid", choices=GRIDS, default="target", help="which grid (default target)")
     p.add_argument("--quick", action="store_true", help="same as --grid quick")
-    p.add_argument("--models", nargs="+", choices=MODELS, help="override the grid's models")
-    p.add_argument("--hidden", nargs="+", type=int, help="override the grid's hidden sizes")
-    p.add_argument("--steps", nargs="+", type=int, help="override the grid's segment lengths T")
-    p.add_argument("--batch", nargs="+", type=int, help="override the grid's batch sizes")
-    p.add_argument("--modes", nargs="+", choices=("train", "inference"), help="override modes")
-    p.add_argument("--engines", nargs="+", choices=("fast", "plain"), default=["fast", "plain"],
-                   help="scratchrnn's engines to time (default both; fast is always timed)")
+    lists = "; LIST: comma separated as for `scratchrnn run` (16,32), or space separated"
+    p.add_argument("--models", nargs="+", action=items(str, MODELS), metavar="LIST",
+                   help="override the grid's models" + lists)
+    p.add_argument("--hidden", nargs="+", action=items(int), metavar="LIST",
+                   help="override the grid's hidden sizes")
+    p.add_argument("--steps", nargs="+", action=items(int), metavar="LIST",
+                   help="override the grid's segment lengths T")
+    p.add_argument("--batch", nargs="+", action=items(int), metavar="LIST",
+                   help="override the grid's batch sizes")
+    p.add_argument("--modes", nargs="+", action=items(str, ("train", "inference")),
+                   metavar="LIST", help="override modes: train, inference")
+    p.add_argument("--engines", nargs="+", action=items(str, ("fast", "plain")),
+                   default=["fast", "plain"], metavar="LIST",
+                   help="scratchrnn's engines to time: fast, plain (default both; fast is "
+                        "always timed)")
     p.add_argument("--ladder", action="store_true", help="the road from the plain engine to "
                    "the fast one, step by step, on one case (LSTM H=64 T=50 B=700 training "
                    "unless --models/--hidden/--steps/--batch say otherwise)")

@@ -252,12 +252,12 @@ def check_xavier(xavier_uniform_, seed: int = 0) -> str:
 
 def lesson_adam_step(param, grad, state, **hyper):
     """The lesson's Adam update (scratchrnn.optim.Adam), in the exercise's signature."""
-    from scratchrnn.optim import Adam  # noqa: PLC0415
+    from scratchrnn.optim import Adam
     Adam(SimpleNamespace(params={}, grads={}), **hyper)._update(param, grad, state)
 
 
 def lesson_clip_grad_norm_(grads, max_norm, norm_type=2.0):
     """The lesson's clip_grad_norm_ (scratchrnn.optim), on a list of gradients."""
-    from scratchrnn.optim import clip_grad_norm_  # noqa: PLC0415
+    from scratchrnn.optim import clip_grad_norm_
     return clip_grad_norm_(SimpleNamespace(grads=dict(enumerate(grads))), max_norm,
                            norm_type)

@@ -45,7 +45,7 @@ def test_3_gru_step(request, bias):
 
 
 def test_4_bptt_loop(request):
-    from scratchrnn.cells import CELLS  # noqa: PLC0415 - the loop is graded with the lesson's cells
+    from scratchrnn.cells import CELLS
     print(grader.check_bptt(solution(request, "bptt_loop"), CELLS))
 
 

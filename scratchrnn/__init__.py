@@ -10,6 +10,6 @@ from . import gradcheck, init, losses, models, nn, optim
 from .backend import get_engine, set_engine
 from .engine import get_flush_denormal, get_num_threads, set_flush_denormal, set_num_threads
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"   # as in pyproject.toml (tests/test_packaging.py)
 __all__ = ["nn", "models", "losses", "optim", "init", "gradcheck", "get_engine", "set_engine",
            "get_num_threads", "set_num_threads", "get_flush_denormal", "set_flush_denormal"]

@@ -35,7 +35,7 @@ def get_xp(name: str | None = None):
     try:
         if cupy.cuda.runtime.getDeviceCount() < 1:
             raise RuntimeError("no GPU found")
-    except Exception as err:  # noqa: BLE001 - CUDA's errors (no driver, too old a driver)
+    except Exception as err:
         raise ValueError(f"backend 'cupy': CuPy cannot use a GPU here "
                          f"({type(err).__name__}: {err})") from err
     return cupy

@@ -3,6 +3,7 @@
     scratchrnn run                 the slides' practical part on the embedded ECG -> runs/<time>/
     scratchrnn run --quick         the same in under a minute (smaller)
     scratchrnn run --data rec.csv --time-column t --column ecg
+    scratchrnn predict runs/<time> --data new.csv   that run's model on another recording
     scratchrnn gradcheck           finite differences vs backward for the three cells
     scratchrnn bench               the benchmarks (from a source checkout)
 
@@ -16,20 +17,27 @@ the torch side is skipped if it is not installed). The wiring itself lives in
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import os
 import shlex
 import subprocess
 import sys
 from pathlib import Path
 
+from . import __version__
 from .app.spec import CHOICES, DEFAULT_LR, DEFAULT_MAX_WINDOWS, QUICK, build_spec, convert
 
 RUN_HELP = """Run the slides' practical part: load and clean the signal, cut windows, split,
 train RNN, LSTM and GRU for every hidden size (scratch and torch side by side, from the same
-initial weights; as many trainings at a time as there are cores), select by validation loss, evaluate on the test part against baselines,
+initial weights; as many trainings at a time as there are cores), select by validation loss,
+evaluate on the test part against baselines,
 and write report.md, results.json, figures/ and models/ to --out (default runs/<timestamp>/).
 Values come from: defaults < --quick < --config FILE.toml < the flags given."""
+
+
+PREDICT_HELP = """Use a finished run: clean, filter, scale and window a new recording exactly as
+the run did (nothing is refitted: the steps and statistics are in the run's checkpoints),
+predict every sample with the run's model, and write predictions.csv (time, true and
+predicted value in the recording's units) and a true-vs-predicted figure."""
 
 
 class UsageError(Exception):
@@ -63,6 +71,11 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
                    "datetimes; the sampling rate is inferred from it")
     d.add_argument("--label-column", metavar="NAME", help="per-sample labels (0 normal, else "
                    "anomalous) for --task classify with --data")
+    d.add_argument("--no-header", action="store_const", const=True, help="the text file "
+                   "has no header row: its first row is samples (columns are then 0, 1, ...)")
+    d.add_argument("--sep", type=_conv("sep"), metavar="CHAR", help="separator of a text "
+                   "file: one character, tab, space or whitespace (default: ',' for .csv, tab "
+                   "for .tsv, detected for .txt)")
     d.add_argument("--fs", type=_conv("fs"), metavar="HZ", help="sampling rate (default: inferred "
                    "from --time-column, else 1 sample per time unit)")
     d.add_argument("--max-samples", type=_conv("max_samples"), metavar="N", help="use the "
@@ -103,10 +116,10 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     m.add_argument("--optimizer", choices=CHOICES["optimizer"], help="default adam")
     m.add_argument("--batch-size", type=_conv("batch_size"), metavar="N", help="mini-batches "
                    "of N windows, reshuffled every epoch (default: full batch, as the slides)")
-    m.add_argument("--clip-norm", type=_conv("clip_norm"), metavar="X", help="clip the gradients' global "
-                   "2-norm to X (default: no clipping)")
-    m.add_argument("--clip-value", type=_conv("clip_value"), metavar="X", help="clip every gradient entry "
-                   "to [-X, X] (default: no clipping)")
+    m.add_argument("--clip-norm", type=_conv("clip_norm"), metavar="X", help="clip the "
+                   "gradients' global 2-norm to X (default: no clipping)")
+    m.add_argument("--clip-value", type=_conv("clip_value"), metavar="X", help="clip every "
+                   "gradient entry to [-X, X] (default: no clipping)")
     m.add_argument("--patience", type=_conv("patience"), metavar="N", help="early stopping "
                    "after N epochs without a better validation loss (default: off)")
     m.add_argument("--init", choices=CHOICES["init"], help="weight init (default: torch's)")
@@ -140,6 +153,7 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
 def build_parser() -> Parser:
     parser = Parser(prog="scratchrnn", description="RNN, LSTM and GRU from scratch in NumPy, "
                     "side by side with torch, on biomedical signals.")
+    parser.add_argument("--version", action="version", version=f"scratchrnn {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     run = sub.add_parser("run", help="the slides' practical part, as one command",
                          description=RUN_HELP)
@@ -149,10 +163,24 @@ def build_parser() -> Parser:
     grad.add_argument("--models", type=_conv("models"), default=("rnn", "lstm", "gru"),
                       metavar="LIST", help="comma separated: rnn,lstm,gru")
     grad.add_argument("--seed", type=int, default=0)
-    bench = sub.add_parser("bench", help="speed benchmarks (benchmarks/run.py)",
-                           description="Passes every argument to benchmarks.run.main "
-                           "(run from a source checkout; see benchmarks/run.py --help).")
-    bench.add_argument("args", nargs="*", help="arguments of benchmarks/run.py")
+    pred = sub.add_parser("predict", help="a finished run's model on a new recording",
+                          description=PREDICT_HELP)
+    pred.add_argument("run_dir", metavar="RUN_DIR", help="a folder written by `scratchrnn run`")
+    pred.add_argument("--data", required=True, metavar="FILE", help="the recording to predict")
+    pred.add_argument("--model", metavar="NAME", help="a checkpoint of the run, e.g. "
+                      "gru_scratch_h64 (default: the selected model with the lowest "
+                      "validation loss)")
+    for flag in ("--column", "--time-column"):
+        pred.add_argument(flag, metavar="NAME", help="as for `run` (default: as the run read "
+                          "its recording)")
+    pred.add_argument("--fs", type=_conv("fs"), metavar="HZ")
+    pred.add_argument("--no-header", action="store_const", const=True)
+    pred.add_argument("--sep", type=_conv("sep"), metavar="CHAR")
+    pred.add_argument("--out", metavar="DIR", help="output folder (default "
+                      "RUN_DIR/predictions/<recording name>)")
+    pred.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    sub.add_parser("bench", help="speed benchmarks, scratch vs torch (from a source "
+                   "checkout; `scratchrnn bench --help` lists their options)")
     return parser
 
 
@@ -160,8 +188,8 @@ def main(argv=None) -> int:
     """Entry point of the `scratchrnn` console script; returns the exit code."""
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["bench"] and not {"-h", "--help"} & set(argv[1:2]):
-        return cmd_bench(argv[1:])       # every argument belongs to benchmarks.run
+    if argv[:1] == ["bench"]:
+        return cmd_bench(argv[1:])       # every argument (--help too) belongs to benchmarks.run
     try:
         args = parser.parse_args(argv)
     except UsageError as err:
@@ -171,7 +199,7 @@ def main(argv=None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    handlers = {"run": cmd_run, "gradcheck": cmd_gradcheck}
+    handlers = {"run": cmd_run, "predict": cmd_predict, "gradcheck": cmd_gradcheck}
     try:
         return handlers[args.command](args, argv)
     except KeyboardInterrupt:
@@ -190,14 +218,14 @@ def fail(message: str, code: int = 2) -> int:
 def cmd_run(args, argv) -> int:
     from .app import experiment
     from .app.prepare import load_and_prepare
-    from .app.spec import check_out
+    from .app.spec import check_out, fresh_run_folder
     from .backend import get_xp
 
     values = {k: v for k, v in vars(args).items() if k not in ("command", "config", "debug")}
     command = "scratchrnn " + " ".join(shlex.quote(a) for a in argv)
     try:
         spec = build_spec(values, args.config)
-        out = Path(spec.out or Path("runs") / _dt.datetime.now().strftime("%Y-%m-%d_%H-%M-%S"))
+        out = Path(spec.out) if spec.out else fresh_run_folder()
         check_out(out)
         get_xp(spec.backend)
         prepared = load_and_prepare(spec)
@@ -206,6 +234,24 @@ def cmd_run(args, argv) -> int:
         if args.debug:
             raise
         return fail(str(err).splitlines()[0] if str(err) else type(err).__name__)
+
+
+def cmd_predict(args, argv) -> int:
+    from .app.predict import write_predictions
+
+    options = ({"header": None} if args.no_header else {}) | ({"sep": args.sep} if args.sep
+                                                              else {})
+    try:
+        files = write_predictions(args.run_dir, args.data, args.out, model=args.model,
+                                  column=args.column, time_column=args.time_column,
+                                  fs=args.fs, **options)
+    except (ValueError, OSError) as err:
+        if args.debug:
+            raise
+        return fail(str(err).splitlines()[0] if str(err) else type(err).__name__)
+    for path in files:
+        print(path)
+    return 0
 
 
 def cmd_gradcheck(args, argv) -> int:

@@ -86,7 +86,8 @@ class _LastStepModel(Module):
         return grad_input
 
     def __repr__(self):
-        return f"{type(self).__name__}({self.layer!r}, fc={self.fc.in_features}->{self.output_size})"
+        fc = f"fc={self.fc.in_features}->{self.output_size}"
+        return f"{type(self).__name__}({self.layer!r}, {fc})"
 
 
 class VanillaRNN(_LastStepModel):

@@ -10,7 +10,9 @@ models/<model>_<impl>_h<H>.npz (the best weights of every run).
 from __future__ import annotations
 
 import datetime as _dt
+import platform
 import time
+from importlib import metadata
 from dataclasses import asdict
 from pathlib import Path
 
@@ -67,7 +69,8 @@ def run_experiment(spec: RunSpec, out_dir, command: str = "scratchrnn run", log=
         model = MODELS[run.model](**run.config)
         model.load_state_dict(run.best_state)
         save_checkpoint(model, out / "models" / f"{run.key}.npz",
-                        extra={"impl": run.impl, "best_epoch": run.history.best_epoch + 1})
+                        extra={"impl": run.impl, "best_epoch": run.history.best_epoch + 1,
+                               "preprocessing": data["preprocessing"]})
         h = run.history
         say(f"  {run.model:<4} {run.impl:<7} H={run.hidden_size:<4} best val "
             f"{h.best_val_loss:.4g} (epoch {h.best_epoch + 1}/{h.epochs}) "
@@ -81,7 +84,8 @@ def run_experiment(spec: RunSpec, out_dir, command: str = "scratchrnn run", log=
                           ("train_loss", "val_loss", "grad_norm", "epoch_seconds")}
     out.mkdir(parents=True, exist_ok=True)
     figures = draw_figures(out, data, outcome, records)
-    payload = _payload(spec, signal, data, records, outcome, command, time.perf_counter() - t0)
+    payload = _payload(spec, signal, data, records, outcome, command, time.perf_counter() - t0,
+                       out)
     write_results(out / "results.json", payload)
     write_report(out / "report.md", payload, figures)
     for note in outcome.notes:
@@ -130,14 +134,32 @@ def _best_figure(fdir, data, run) -> dict:
     return {f"pred_{name}": paths[1]}     # the PNG for the report; the PDF sits beside it
 
 
-def _payload(spec, signal, data, records, outcome, command, seconds) -> dict:
+# results.json's layout: version 2 added schema, versions, out and the checkpoints'
+# preprocessing; a reader should check schema_version before trusting a field.
+RESULTS_SCHEMA, RESULTS_VERSION = "scratchrnn-results", 2
+
+
+def library_versions() -> dict:
+    """Python and the libraries the numbers depend on (torch without importing it)."""
+    found = {"python": platform.python_version()}
+    for name in ("numpy", "scipy", "pandas", "scikit-learn", "torch"):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    return found
+
+
+def _payload(spec, signal, data, records, outcome, command, seconds, out) -> dict:
     settings = {k: v for k, v in asdict(spec).items() if k not in ("notes", "quiet")}
     settings.update(models=list(spec.models), hidden_sizes=list(spec.hidden),
                     impls=list(spec.impl),
                     loss="weighted cross-entropy" if spec.task == "classify" else "mse",
                     stride=data["stride"], split=data["split"])
     return {
-        "scratchrnn_version": __version__, "command": command, "task": spec.task,
+        "schema": RESULTS_SCHEMA, "schema_version": RESULTS_VERSION,
+        "scratchrnn_version": __version__, "versions": library_versions(),
+        "command": command, "task": spec.task, "out": str(out),
         "created": _dt.datetime.now().isoformat(timespec="seconds"),
         "total_seconds": seconds, "interrupted": outcome.interrupted,
         "notes": spec.notes + data["notes"] + outcome.notes, "settings": settings,

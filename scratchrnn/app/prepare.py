@@ -37,15 +37,23 @@ def load_input(spec: RunSpec):
     """The Signal to work on: a user file (with labels for classification) or a dataset."""
     if spec.data is None:
         return load_dataset(spec.dataset)
-    sig = load_signal(spec.data, column=_col(spec.column), time_column=_col(spec.time_column),
-                      fs=spec.fs)
+    sig = load_signal(spec.data, column=column_ref(spec.column),
+                      time_column=column_ref(spec.time_column), fs=spec.fs,
+                      **read_options(spec))
     if spec.label_column is not None:
-        lab = load_signal(spec.data, column=_col(spec.label_column), fs=sig.fs).values
+        lab = load_signal(spec.data, column=column_ref(spec.label_column), fs=sig.fs,
+                          **read_options(spec)).values
         sig = replace(sig, labels=(lab != 0).astype("int64"))
     return sig
 
 
-def _col(name):
+def read_options(spec: RunSpec) -> dict:
+    """How to read a text file: no header row, a given separator (pandas.read_csv's names)."""
+    options = {"header": None} if spec.no_header else {}
+    return options | ({"sep": spec.sep} if spec.sep else {})
+
+
+def column_ref(name):
     """A column given as text: its name, or its position when it is an integer."""
     return int(name) if isinstance(name, str) and name.lstrip("-").isdigit() else name
 
@@ -75,6 +83,10 @@ def prepare(spec: RunSpec, signal) -> dict:
                          f"{spec.window} steps is [x_t, x_(t+{tau}), ..., x_(t+{(m - 1) * tau})]"
                          f", so a window spans {data['span']} samples")
     data["stride"], data["notes"] = stride, notes
+    reading = {"column": column_ref(spec.column), "time_column": column_ref(spec.time_column),
+               "options": read_options(spec)}
+    data["preprocessing"] = {"task": spec.task, "units": data["units"],
+                             "pipeline": data.get("pipeline"), "reading": reading}
     return data
 
 
@@ -107,7 +119,8 @@ def prepare_forecast(signal, window: int = 50, split: str = "chronological", str
                 raw=ds.raw, cleaned=ds.cleaned, fs=ds.fs, units=signal.units or "",
                 test_times=(np.asarray(ds.split.test) * stride + pipe.span_) / ds.fs,
                 leakage=ds.leakage, cleaning=str(ds.report), split=split, task="forecast",
-                segments=ds.split.segments, embed=ds.embed, span=pipe.span_)
+                segments=ds.split.segments, embed=ds.embed, span=pipe.span_,
+                pipeline=pipe.state())
     return data
 
 

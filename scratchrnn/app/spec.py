@@ -9,6 +9,7 @@ where a number belongs is refused with a message naming the option, before anyth
 """
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import os
 import tomllib
@@ -37,6 +38,9 @@ class RunSpec:
     column: str | None = None
     time_column: str | None = None
     label_column: str | None = None
+    no_header: bool = False           # a text file whose first row is already samples
+    sep: str | None = None            # a text file's separator (default: by the extension,
+                                      # sniffed for .txt)
     fs: float | None = None
     task: str = "forecast"            # 'forecast' | 'classify'
     max_samples: int | None = None    # use the first N samples only (0 or None: all)
@@ -203,6 +207,14 @@ def column_name(value):
     return text(value)
 
 
+def separator(value) -> str:
+    """A column separator: one character, or 'tab' / 'space' / 'whitespace' by name."""
+    names = {"tab": "\t", "\\t": "\t", "space": " ", "whitespace": r"\s+"}
+    if isinstance(value, str) and (value in names or len(value) == 1):
+        return names.get(value, value)
+    raise ValueError(f"expected one character, tab, space or whitespace, got {value!r}")
+
+
 def flag(value) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"expected true or false, got {value!r}")
@@ -232,6 +244,7 @@ CONVERT = {"models": model_list, "hidden": int_list, "impl": impl_choice, "filte
            "clip_value": positive_float, "seed": seed_int, "data": text, "out": text,
            "cluster": text, "column": column_name, "time_column": column_name,
            "label_column": column_name, "quick": flag, "quiet": flag,
+           "no_header": flag, "sep": separator,
            **{k: choice(k) for k in CHOICES if k != "engine"}}
 
 
@@ -268,15 +281,22 @@ def load_config(path) -> dict:
 
 
 def build_spec(cli_values: dict, config_path=None) -> RunSpec:
-    """defaults < --quick preset < config file < explicit command-line values."""
+    """defaults < --quick preset < config file < explicit command-line values (names as
+    RunSpec's fields; text or typed values, each checked as on the command line)."""
     config = load_config(config_path) if config_path else {}
     quick = cli_values.get("quick") or config.get("quick")
     spec = RunSpec()
     if quick:
         spec = replace(spec, **QUICK, quick=True)
     spec = replace(spec, **config)
-    spec = replace(spec, **{k: v for k, v in cli_values.items() if v is not None})
-    return finalize(spec)
+    given = {}
+    for key, value in cli_values.items():       # from argparse: converted already, unchanged
+        if value is not None:
+            try:
+                given[key] = convert(key, value)
+            except (TypeError, ValueError) as err:
+                raise ValueError(f"--{key.replace('_', '-')}: {err}") from None
+    return finalize(replace(spec, **given))
 
 
 def finalize(spec: RunSpec) -> RunSpec:
@@ -333,11 +353,22 @@ def plan_jobs(spec: RunSpec, cores: int) -> RunSpec:
     return replace(spec, jobs=jobs, threads=threads, notes=notes)
 
 
+def fresh_run_folder(root="runs", now=None) -> Path:
+    """runs/<date>_<time>, or with -2, -3, ... when a run started in the same second."""
+    stamp = (now or _dt.datetime.now()).strftime("%Y-%m-%d_%H-%M-%S")
+    candidates = (Path(root) / (stamp if i == 1 else f"{stamp}-{i}") for i in range(1, 1000))
+    return next(p for p in candidates if not p.exists())
+
+
 def check_out(path) -> None:
-    """Refuse an --out that cannot become a folder of results, before anything runs."""
+    """Refuse an --out that cannot become a folder of results of this run only (a file, a
+    folder that holds files already, one that cannot be written), before anything runs."""
     out = Path(path)
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {path} is a file; expected a folder")
+    if out.is_dir() and any(out.iterdir()):
+        raise ValueError(f"--out {path} already holds files (a previous run?); give a new or "
+                         "empty folder, so one run's report never sits beside another's files")
     existing = next(p for p in (out, *out.parents) if p.exists())
     if not existing.is_dir():
         raise ValueError(f"--out {path}: {existing} is a file, so the folder cannot be made")

@@ -224,7 +224,7 @@ def _executor(cfg: SweepConfig, n_tasks: int):
     machine, or a Dask cluster's workers."""
     if cfg.cluster is not None:
         try:
-            from distributed import Client
+            from distributed import Client  # noqa: PLC0415 - optional: scratchrnn[cluster]
         except ImportError:
             raise ValueError("--cluster needs Dask distributed: pip install "
                              "'scratchrnn[cluster]'") from None

@@ -19,6 +19,7 @@ Order of the steps and why:
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +30,7 @@ from .clean import (CleaningReport, butter_filter, hampel_filter, interpolate_mi
 from .datasets import Signal
 from .embed import delay_from_mutual_information, dimension_from_fnn
 from .io import load_signal
-from .scale import make_scaler
+from .scale import make_scaler, scaler_from_state
 from .split import Split, chronological_split, covered_samples, leakage, random_split
 from .windows import as_series, check_window, make_windows, window_starts
 
@@ -145,17 +146,50 @@ class SignalPipeline:
                        leakage=leakage(split, self.span_, self.horizon, self.stride),
                        embed=self.embed_)
 
-    def transform(self, signal, fs: float | None = None):
-        """(X, y) of every window of new data, cleaned and scaled as fitted (no split)."""
+    def transform(self, signal, fs: float | None = None, with_times: bool = False):
+        """(X, y) of every window of new data, cleaned and scaled as fitted (no split);
+        with_times: also the time in seconds of each target (its sample / fs)."""
         if not hasattr(self, "scaler_"):
             raise ValueError("this SignalPipeline is not fitted; call fit_transform first")
         sig = signal if isinstance(signal, Signal) else load_signal(signal, fs=fs)
-        x, _, _ = self.clean_series(sig.values, sig.fs)
+        if self.resample_to is None and abs(sig.fs - self.fs_) > 0.01 * self.fs_:
+            raise ValueError(f"expected a recording sampled at {self.fs_:g} Hz, as the one "
+                             f"fitted, got {sig.fs:g} Hz (give --fs or --time-column)")
+        x, fs, _ = self.clean_series(sig.values, sig.fs)
         if x.shape[1] != self.n_features_in_:
             raise ValueError(f"expected {self.n_features_in_} features, got {x.shape[1]}")
         X, y = self._windows(x)
         xp, dtype = get_xp(self.backend), resolve_dtype(self.dtype)
-        return asarray(X, xp, dtype), asarray(y, xp, dtype)
+        out = asarray(X, xp, dtype), asarray(y, xp, dtype)
+        if not with_times:
+            return out
+        starts = window_starts(len(x), self.span_, self.horizon, self.stride)
+        return *out, (starts + self.span_ + self.horizon - 1) / fs
+
+    def state(self) -> dict:
+        """The fitted pipeline as plain JSON values: its options and what it learnt from the
+        training part (scaler statistics, embedding); `from_state` rebuilds it."""
+        if not hasattr(self, "scaler_"):
+            raise ValueError("this SignalPipeline is not fitted; call fit_transform first")
+        options = {k: getattr(self, k) for k in ("window", "horizon", "stride", "clean",
+                                                   "filter", "resample_to", "scaler", "dtype")}
+        return json.loads(json.dumps({
+            "options": options, "fs_": self.fs_, "embed_": self.embed_, "span_": self.span_,
+            "n_features_in_": self.n_features_in_,
+            "scaler_": None if self.scaler_ is None else self.scaler_.state()}))
+
+    @classmethod
+    def from_state(cls, state: dict, **overrides) -> SignalPipeline:
+        """A fitted pipeline from `state()`; overrides are options (e.g. stride=1)."""
+        options = state["options"] | overrides
+        if isinstance(options["filter"], list):                  # JSON has no tuples
+            options["filter"] = tuple(options["filter"])
+        pipe = cls(**options, embed=state["embed_"])
+        pipe.fs_, pipe.span_ = state["fs_"], state["span_"]
+        pipe.embed_ = None if state["embed_"] is None else tuple(state["embed_"])
+        pipe.n_features_in_ = state["n_features_in_"]
+        pipe.scaler_ = None if state["scaler_"] is None else scaler_from_state(state["scaler_"])
+        return pipe
 
     def clean_series(self, values, fs: float):
         """(cleaned (T, F), fs after resampling, CleaningReport) -- steps 1 of the class doc."""

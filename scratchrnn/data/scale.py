@@ -19,6 +19,16 @@ class _Scaler:
     def fit_transform(self, x):
         return self.fit(x).transform(x)
 
+    def state(self) -> dict:
+        """The fitted scaler as plain JSON values (`scaler_from_state` rebuilds it)."""
+        if not hasattr(self, "n_features_in_"):
+            raise ValueError(f"this {type(self).__name__} is not fitted; call fit(train) first")
+        fitted = {k: np.asarray(v).tolist() for k, v in vars(self).items() if k.endswith("_")}
+        params = {k: list(v) if isinstance(v, tuple) else v for k, v in vars(self).items()
+                  if not k.endswith("_")}
+        name = next(n for n, cls in SCALERS.items() if cls is type(self))
+        return {"kind": name, "params": params, "fitted": fitted}
+
     def _features(self, x, fitting: bool = False) -> np.ndarray:
         """x as float64 shaped (n, F): every axis but the last is pooled."""
         x = np.asarray(x, dtype=np.float64)
@@ -108,3 +118,11 @@ def make_scaler(name: str | None):
     if name not in SCALERS:
         raise ValueError(f"unknown scaler {name!r}; expected one of {list(SCALERS)} or None")
     return SCALERS[name]()
+
+
+def scaler_from_state(state: dict):
+    """A fitted scaler from `scaler.state()`: the same statistics, nothing refitted."""
+    scaler = SCALERS[state["kind"]](**state["params"])
+    for name, value in state["fitted"].items():
+        setattr(scaler, name, np.asarray(value) if isinstance(value, list) else value)
+    return scaler

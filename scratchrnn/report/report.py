@@ -27,13 +27,16 @@ def write_report(path, payload: dict, figures: dict) -> str:
 
 
 def _header(p: dict) -> list[str]:
-    s = p["settings"]
+    s, v = p["settings"], p["versions"]
     batch = "full batch" if s["batch_size"] is None else f"mini-batches of {s['batch_size']}"
     status = (["**Interrupted (Ctrl-C): only the finished runs are reported.**", ""]
               if p.get("interrupted") else [])
     return [f"# scratchrnn run: {p['data']['name']} ({p['task']})", "",
             f"Command: `{p['command']}`  ", f"Created {p['created']}, scratchrnn "
-            f"{p['scratchrnn_version']}, total {p['total_seconds']:.1f} s.", "", *status,
+            f"{p['scratchrnn_version']}, total {p['total_seconds']:.1f} s, written to "
+            f"`{p['out']}` (a new folder: a run never writes into another's).  ",
+            f"Python {v['python']}, NumPy {v['numpy']}, torch {v['torch'] or 'not installed'}.",
+            "", *status,
             "## Settings", "",
             f"- models {', '.join(s['models'])}; hidden sizes {s['hidden_sizes']}; "
             f"implementations {', '.join(s['impls'])}",

@@ -21,7 +21,9 @@ from dataclasses import replace
 
 import numpy as np
 
+from .. import optim
 from ..backend import asarray, to_numpy
+from ..optim import clip_grad_norm_, clip_grad_value_
 from .loop import FitResult, TrainConfig, fit
 from .losses import make_loss
 
@@ -30,8 +32,6 @@ OPTIMIZERS = ("adam", "adamw", "sgd")
 
 def make_optimizer(model, name: str = "adam", lr: float = 1e-3, **options):
     """scratchrnn.optim.{Adam, AdamW, SGD}(model, lr=lr, **options)."""
-    from .. import optim   # the optimizers live with their issue; imported when training starts
-
     classes = {"adam": "Adam", "adamw": "AdamW", "sgd": "SGD"}
     if name not in classes:
         raise ValueError(f"unknown optimizer {name!r}; expected one of {list(classes)}")
@@ -62,8 +62,6 @@ class ScratchStepper:
 
     def step(self, X, y):
         """One update on X (B,T,I), y (B,O); returns (loss, gradient norm before clipping)."""
-        from ..optim import clip_grad_norm_, clip_grad_value_
-
         with np.errstate(over="ignore", invalid="ignore"):   # divergence is reported by fit
             self.optimizer.zero_grad()
             loss = self.criterion.forward(self.model.forward(X), y)

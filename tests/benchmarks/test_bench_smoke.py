@@ -32,9 +32,9 @@ def test_quick_grid_writes_csv_json_table_and_plots(tmp_path):
 
 
 def test_flush_denormal_is_recorded_and_undone(tmp_path):
-    import torch  # noqa: PLC0415
+    import torch
 
-    import scratchrnn  # noqa: PLC0415
+    import scratchrnn
     out = tmp_path / "bench"
     assert main(["--models", "rnn", "--hidden", "4", "--steps", "5", "--batch", "3",
                  "--repeats", "3", "--threads", "1", "--modes", "train", "--flush-denormal",
@@ -60,7 +60,7 @@ def test_flop_count():
 
 
 def test_device_cuda_without_a_gpu_is_a_clear_error(capsys):
-    from benchmarks.cases import gpu_problem  # noqa: PLC0415
+    from benchmarks.cases import gpu_problem
     if gpu_problem() is None:
         pytest.skip("CuPy and torch both see a GPU here")
     with pytest.raises(SystemExit):
@@ -69,7 +69,7 @@ def test_device_cuda_without_a_gpu_is_a_clear_error(capsys):
 
 
 def test_runs_table_gives_medians_and_the_range_of_ratios(tmp_path):
-    from benchmarks.runs import load, table  # noqa: PLC0415
+    from benchmarks.runs import load, table
     for i, (fast, torch_ms) in enumerate([(2.0, 4.0), (3.0, 2.0)]):
         row = dict(mode="train", model="gru", hidden=8, steps=50, batch=700,
                    fast_median_ms=fast, torch_median_ms=torch_ms, ratio=fast / torch_ms)
@@ -81,3 +81,19 @@ def test_runs_table_gives_medians_and_the_range_of_ratios(tmp_path):
     text = table(load([tmp_path / "0", tmp_path / "1"]))
     assert "| train | gru | 8 | 50 | 700 | 2.5 | 3.0 | 0.50-1.50 |" in text
     assert "run 2 (d1, cpu, 2 threads each): fast/torch geomean 1.50, worst 1.50" in text
+
+
+def test_lists_are_taken_as_run_takes_them_or_space_separated():
+    from benchmarks.run import parse_args
+    args = parse_args(["--hidden", "16,32", "64", "--models", "rnn,gru", "--engines", "fast"])
+    assert args.hidden == [16, 32, 64] and args.models == ["rnn", "gru"]
+    assert args.engines == ["fast"]
+    with pytest.raises(SystemExit):
+        parse_args(["--modes", "train,bogus"])
+
+
+def test_scratchrnn_bench_help_shows_the_benchmarks_own_options(capfd):
+    from scratchrnn.cli import main as cli
+    assert cli(["bench", "--help"]) == 0
+    out = capfd.readouterr().out
+    assert "--repeats" in out and "--ladder" in out and "comma separated" in out

@@ -41,6 +41,22 @@ def test_a_bad_value_names_its_option(capsys, tmp_path, option, value, expected)
     assert not out.exists()
 
 
+def test_an_out_with_files_in_it_is_refused_and_the_default_is_always_new(capsys, tmp_path):
+    old = tmp_path / "old_run"
+    old.mkdir()
+    (old / "report.md").write_text("the first run")
+    _refused(capsys, main(["run", "--out", str(old)]), "--out", "already holds files")
+    assert [p.name for p in old.iterdir()] == ["report.md"]
+    from datetime import datetime
+
+    from scratchrnn.app.spec import fresh_run_folder
+    now = datetime(2026, 12, 4, 10, 0, 0)
+    first = fresh_run_folder(tmp_path, now)
+    first.mkdir()
+    assert first.name == "2026-12-04_10-00-00"
+    assert fresh_run_folder(tmp_path, now).name == "2026-12-04_10-00-00-2"
+
+
 def test_an_out_that_is_a_file_is_refused_before_anything_runs(capsys, tmp_path):
     file = tmp_path / "results.txt"
     file.write_text("keep me")

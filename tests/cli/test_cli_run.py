@@ -40,6 +40,12 @@ def test_quick_run_results_json(quick_run):
     assert sum(r["selected"] for r in res["records"]) == 6
     ckpt = res["records"][0]["checkpoint"]
     assert load_checkpoint(out / ckpt).hidden_size == res["records"][0]["hidden_size"]
+    import numpy
+    import torch
+    assert (res["schema"], res["schema_version"]) == ("scratchrnn-results", 2)
+    assert res["versions"]["numpy"] == numpy.__version__
+    assert res["versions"]["torch"] == torch.__version__
+    assert res["out"] == str(out)
 
 
 def test_user_csv_with_a_time_column(ecg_csv, tmp_path, tiny_args):

@@ -6,7 +6,7 @@ from twins import randomize
 
 import scratchrnn.nn as snn
 from scratchrnn.models import GRUModel, LSTMModel, VanillaRNN
-from reference import GRUModel as TGRU, LSTMModel as TLSTM, VanillaRNN as TRNN
+from reference import GRUModel as TorchGRU, LSTMModel as TorchLSTM, VanillaRNN as TorchRNN
 
 pytestmark = pytest.mark.usefixtures("each_engine")  # plain and fast alike
 
@@ -23,7 +23,8 @@ def test_param_names_and_shapes_are_torchs(ours, theirs, kw):
     assert list(a.grads) == list(a.params)
 
 
-@pytest.mark.parametrize("ours, theirs", [(VanillaRNN, TRNN), (LSTMModel, TLSTM), (GRUModel, TGRU)])
+@pytest.mark.parametrize("ours, theirs", [(VanillaRNN, TorchRNN), (LSTMModel, TorchLSTM),
+                                         (GRUModel, TorchGRU)])
 def test_model_param_names_are_the_slides_models(ours, theirs):
     a, b = ours(1, 16, 1), theirs(1, 16, 1)
     assert [(k, tuple(v.shape)) for k, v in a.params.items()] == \
@@ -80,7 +81,7 @@ def test_state_dict_returns_copies_and_load_keeps_identity():
 
 
 def test_load_state_dict_accepts_torch_tensors():
-    tm = TLSTM(1, 8, 1, dtype=torch.float64)
+    tm = TorchLSTM(1, 8, 1, dtype=torch.float64)
     model = LSTMModel(1, 8, 1, dtype="float64")
     model.load_state_dict(tm.state_dict())
     for k, v in tm.state_dict().items():

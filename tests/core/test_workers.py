@@ -145,7 +145,7 @@ def test_a_forked_child_starts_its_own_workers():
 
 
 def test_a_collected_workspace_is_forgotten_by_the_workers(shared):
-    import gc  # noqa: PLC0415
+    import gc
     rng = np.random.default_rng(8)
     p, state0 = _direction(rng)
     ws = Workspace()

@@ -115,7 +115,7 @@ def test_transform_before_fit():
 def test_the_random_split_leaks_every_test_target_at_the_runs_stride():
     """running.md: with windows every 5 samples (the default run's stride) as with every
     sample (data.md), every test target of the embedded ECG was seen in training."""
-    from scratchrnn.data import load_dataset  # noqa: PLC0415
+    from scratchrnn.data import load_dataset
     for stride in (1, 5):
         ds = SignalPipeline(window=50, split="random", stride=stride).fit_transform(
             load_dataset("ecg"))
@@ -125,7 +125,7 @@ def test_the_random_split_leaks_every_test_target_at_the_runs_stride():
 def test_a_delay_embedded_window_is_delay_vectors_and_the_next_sample():
     """embed=(m, tau): step t of a window is [x_t, x_(t+tau), ..., x_(t+(m-1)tau)] and the
     target is the sample after the window's last one; the split counts the whole span."""
-    from scratchrnn.data import delay_embed, load_dataset  # noqa: PLC0415
+    from scratchrnn.data import delay_embed, load_dataset
     m, tau, window = 4, 3, 10
     ds = SignalPipeline(window=window, embed=(m, tau), scaler=None).fit_transform(
         load_dataset("ecg"))
@@ -143,7 +143,7 @@ def test_a_delay_embedded_window_is_delay_vectors_and_the_next_sample():
 
 
 def test_embed_auto_and_bad_embeddings():
-    from scratchrnn.data import load_dataset  # noqa: PLC0415
+    from scratchrnn.data import load_dataset
     m, tau = SignalPipeline(window=10, embed="auto").fit_transform(load_dataset("ecg")).embed
     assert m >= 1 and tau >= 1
     for bad in ((0, 2), (3,), "best", (2, 1.5)):
@@ -153,7 +153,7 @@ def test_embed_auto_and_bad_embeddings():
 
 def test_the_slides_window_is_an_embedding_with_m_50_and_tau_1():
     """data.md: window=50 equals embed=(50, 1) with window=1, as one step of 50 features."""
-    from scratchrnn.data import load_dataset  # noqa: PLC0415
+    from scratchrnn.data import load_dataset
     plain = SignalPipeline(window=50).fit_transform(load_dataset("ecg"))
     embedded = SignalPipeline(window=1, embed=(50, 1)).fit_transform(load_dataset("ecg"))
     np.testing.assert_array_equal(embedded.X_train[:, 0, :], plain.X_train[:, :, 0])

@@ -12,7 +12,7 @@ import reference
 from scratchrnn import optim
 from scratchrnn.losses import MSELoss
 from scratchrnn.nn import Linear, Module
-from twins import relative_error  # noqa: F401 (re-exported to the optim tests)
+from twins import relative_error
 
 RTOL = 1e-8  # the bound for float64 trajectories
 

@@ -12,7 +12,7 @@ from scratchrnn import init, optim
 cp = pytest.importorskip("cupy")
 try:
     cp.zeros(1)
-except Exception as err:  # CuPy installed but no usable GPU
+except Exception as err:  # noqa: BLE001 - CuPy installed, but no usable GPU
     pytest.skip(f"CuPy cannot use a GPU here: {err}", allow_module_level=True)
 
 
