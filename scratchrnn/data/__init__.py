@@ -4,7 +4,9 @@ The slides' "Load, Clean and Preprocess Data" and "Prepare Train-Validation-Test
 module per step; docs/data.md walks through them.
 
     datasets.py   Signal, load_dataset('ecg' | 'mitdb'), list_datasets
-    io.py         load_signal: CSV/TSV/Parquet/.npy files, arrays, pandas objects
+    io.py         load_signal: files, arrays, pandas objects; the column it picks
+    readers.py    one reader per file format: text, .npy, Parquet, EDF/BDF, WFDB
+    timebase.py   the sampling rate from a time column or from the file
     synthetic.py  sine_mixture, mackey_glass, synthetic_ecg
     clean.py      interpolation, outliers (Hampel, robust z), smoothing, Butterworth, resampling
     scale.py      ZScoreScaler, MinMaxScaler (fit on the training part only)

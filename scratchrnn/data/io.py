@@ -1,16 +1,18 @@
-"""Load any user signal into a `Signal`: files (CSV/TSV/Parquet/.npy), arrays, pandas objects.
+"""Load any user signal into a `Signal`: files, arrays, pandas objects.
 
     sig = load_signal('recording.csv', column='ecg', time_column='t')   # fs inferred from 't'
+    sig = load_signal('100.hea', column='MLII')   # a WFDB record: fs and units from the file
+    sig = load_signal('sleep.edf', column=0)      # EDF/BDF: the same
     sig = load_signal(np.load('x.npy'), fs=250.0)
     sig = load_signal(df)                # the last numeric non-time column, fs = 1.0 (samples)
     sig = load_signal(np.ones((T, 3)))   # an array keeps all its columns: values (T, 3)
 
 The slides convert a pd.Series / pd.DataFrame to NumPy with `.values`; this does the same after
 picking the column, so a DataFrame with a time column is not fed to the network by mistake.
+Each file format has its reader in readers.py; the time column's checks are in timebase.py.
 """
 from __future__ import annotations
 
-import gzip
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,34 +20,43 @@ import numpy as np
 import pandas as pd
 
 from .datasets import Signal
+from .readers import array_frame, extension, read_recording, read_table, recording_format
+from .timebase import agreed_rate, sampling_rate
 
-_SEPARATORS = {".csv": ",", ".tsv": "\t", ".tab": "\t"}
+TEXT_OPTIONS = {"header", "sep"}   # the CLI's --no-header and --sep: nothing to EDF or WFDB
 
 
 def load_signal(source, column=None, time_column=None, fs: float | None = None,
                 units: str = "", name: str | None = None, **read_kwargs) -> Signal:
     """A `Signal` from a path, an array, a pd.Series / pd.DataFrame, or a `Signal` (returned as is).
 
-    source: path to .csv / .tsv / .txt (optionally .gz) / .parquet / .npy, or in-memory data.
-        Text files go through ``pandas.read_csv``; extra keyword arguments (``comment='#'``,
-        ``header=None``, ...) are passed on to the pandas reader.
+    source: path to .csv / .tsv / .txt (optionally .gz) / .parquet / .npy / .edf / .bdf, a
+        WFDB record (its .hea, or its path without extension), or in-memory data. Text files
+        go through ``pandas.read_csv``; extra keyword arguments (``comment='#'``,
+        ``header=None``, ``sep=';'``, ...) are passed on to the pandas reader. A text file
+        whose first row is numbers has no header row: its columns are numbered from 0.
     column: the signal column, by name or by position (an int); a list picks several columns
         and gives values shaped (T, F). Default for tables (DataFrame, CSV, Parquet): the last
         numeric column that is not the time column and not entirely empty. Default for NumPy
-        arrays (in memory or .npy): every column.
+        arrays (in memory or .npy): every column. For EDF/BDF and WFDB the channel's label or
+        position; default: the first channel; several must share one sampling rate.
     time_column: a column of times in seconds (numbers) or datetimes (also ISO 8601 text);
         the sampling rate is inferred as 1 / median(diff(times)). Times must increase; a few
-        repeated time stamps or irregular steps (gaps, jitter: up to MAX_ODD_STEPS of the
-        steps) are accepted and described in the Signal's `description`.
+        repeated time stamps or irregular steps (gaps, jitter: up to timebase.MAX_ODD_STEPS
+        of the steps) are accepted and described in the Signal's `description`.
     fs: sampling rate in Hz. Without `fs` and `time_column` the rate is 1.0, i.e. time is
-        counted in samples. Given both, they must agree within 1%.
+        counted in samples; EDF/BDF and WFDB files state theirs. Given both, they must agree
+        within 1%.
+    units: the physical unit ('mV'); EDF/BDF and WFDB files state theirs.
     Returns a Signal with values (T,) for one column, (T, F) for several.
     Raises ValueError naming the file or column for input that cannot be a recording: an
     empty or binary file, text or complex numbers, an empty column, a default column that
-    is a ramp (a time axis or counter), an unusable time column.
+    is a ramp (a time axis or counter), an unusable time column, a missing optional library.
     """
     if isinstance(source, Signal):
         return source
+    if isinstance(source, (str, Path)) and recording_format(Path(source)):
+        return _load_recording(Path(source), column, time_column, fs, units, name, read_kwargs)
     frame, label, is_array, notes = _read(source, read_kwargs)
     times = None
     if time_column is not None:
@@ -61,112 +72,42 @@ def load_signal(source, column=None, time_column=None, fs: float | None = None,
                              f"got all {len(v)} NaN (an empty column)")
     if values.shape[1] == 1:
         values = values[:, 0]
-    fs, time_notes = _sampling_rate(times, fs, time_column)
+    fs, time_notes = sampling_rate(times, fs, time_column)
     description = "; ".join([f"columns {[str(c) for c in columns]} of {label}",
                              *notes, *time_notes])
     return Signal(values=values, fs=fs, units=units, name=name or label,
                   description=description, source=label)
 
 
+def _load_recording(path: Path, column, time_column, fs, units, name, read_kwargs) -> Signal:
+    """A Signal from an EDF/BDF file or a WFDB record, at the rate and in the units it states."""
+    if time_column is not None:
+        raise ValueError(f"expected no time column for {path.name}: an EDF/BDF or WFDB file "
+                         f"states its sampling rate, got time_column={time_column!r}")
+    if read_kwargs.keys() - TEXT_OPTIONS:
+        raise ValueError(f"expected no reading options for {path.name}, got "
+                         f"{sorted(read_kwargs.keys() - TEXT_OPTIONS)}")
+    rec = read_recording(path, column)
+    file_units = ", ".join(dict.fromkeys(u for u in rec.units if u))   # distinct, in order
+    values = rec.values[:, 0] if rec.values.shape[1] == 1 else rec.values         # (T,) or (T, C)
+    return Signal(values=values, fs=agreed_rate(rec.fs, fs, f"the sampling rate of {path.name}"),
+                  units=units or file_units, name=name or path.name,
+                  description=f"channels {rec.labels} of {path.name}: {rec.fs:g} Hz, "
+                              f"units {file_units or 'not stated'}", source=path.name)
+
+
 def _read(source, read_kwargs) -> tuple[pd.DataFrame, str, bool, list[str]]:
     """(DataFrame, label, is_array, notes on how it was read); arrays get columns 0..F-1."""
     if isinstance(source, (str, Path)):
         path = Path(source)
-        frame, notes = _read_file(path, read_kwargs)
-        return frame, path.name, _extension(path) == ".npy", notes
+        frame, notes = read_table(path, read_kwargs)
+        return frame, path.name, extension(path) == ".npy", notes
     if isinstance(source, pd.DataFrame):
         return source, "DataFrame", False, []
     if isinstance(source, pd.Series):
         name = source.name if source.name is not None else 0
         return source.to_frame(name=name), "Series", False, []
-    return _array_frame(np.asarray(source)), "array", True, []
-
-
-def _read_file(path: Path, read_kwargs) -> tuple[pd.DataFrame, list[str]]:
-    """The file as a DataFrame with at least one row; errors name the file and the cause."""
-    if not path.exists():
-        raise ValueError(f"expected an existing file, got {str(path)!r}")
-    if not path.is_file():
-        raise ValueError(f"expected a file, got the directory {str(path)!r}")
-    if path.stat().st_size == 0:
-        raise ValueError(f"expected a recording in {path.name!r}, got an empty file")
-    ext, notes = _extension(path), []
-    try:
-        if ext == ".npy":
-            frame = _array_frame(_load_npy(path))
-        elif ext == ".parquet":
-            frame = pd.read_parquet(path, **read_kwargs)  # needs pyarrow or fastparquet
-        else:
-            frame, notes = _read_text(path, ext, dict(read_kwargs))
-    except (ValueError, OSError, EOFError) as err:  # pandas' parse errors are ValueErrors
-        first_line = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise ValueError(f"cannot read {path.name!r}: {first_line}") from err
-    if len(frame) == 0:
-        got = ("an empty array" if ext == ".npy" else
-               f"only the column names {[str(c) for c in frame.columns]}")
-        raise ValueError(f"expected rows of samples in {path.name!r}, got {got}")
-    return frame, notes
-
-
-def _load_npy(path: Path) -> np.ndarray:
-    """The array np.save wrote; no pickle (an object array could run code when loaded)."""
-    with open(path, "rb") as fh:
-        if fh.read(6) != b"\x93NUMPY":    # the magic string np.save writes first
-            raise ValueError("expected a NumPy .npy file written by np.save, got other content")
-    try:
-        return np.load(path, allow_pickle=False)
-    except ValueError as err:  # numpy refuses object arrays without allow_pickle
-        raise ValueError("expected an array of numbers, got an object array "
-                         "(Python objects, stored with pickle)") from err
-
-
-def _read_text(path: Path, ext: str, read_kwargs) -> tuple[pd.DataFrame, list[str]]:
-    """pandas.read_csv with the separator of the extension, or ';' where the header shows it."""
-    head = _head(path)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16, a spreadsheet's "Unicode text"
-        read_kwargs.setdefault("encoding", "utf-16")
-    elif b"\0" in head:
-        raise ValueError("expected a text table (CSV/TSV), got binary content")
-    sep = read_kwargs.pop("sep", _SEPARATORS.get(ext, None))
-    if sep is None:  # .txt or unknown: let pandas sniff the delimiter (python engine)
-        return pd.read_csv(path, sep=None, engine="python", **read_kwargs), []
-    if sep == "," and not {"decimal", "comment", "skiprows"} & read_kwargs.keys():
-        header, first_row = _first_lines(path, read_kwargs.get("encoding", "utf-8"))
-        if ";" in header and "," not in header:   # a spreadsheet's export in many locales
-            read_kwargs["decimal"] = "," if "," in first_row else "."
-            note = (f"read with ';' between values and {read_kwargs['decimal']!r} as the "
-                    "decimal mark")
-            return pd.read_csv(path, sep=";", **read_kwargs), [note]
-    return pd.read_csv(path, sep=sep, **read_kwargs), []
-
-
-def _head(path: Path) -> bytes:
-    """The first KiB of the file (decompressed for .gz)."""
-    with (gzip.open if path.suffix.lower() == ".gz" else open)(path, "rb") as fh:
-        return fh.read(1024)
-
-
-def _first_lines(path: Path, encoding: str) -> tuple[str, str]:
-    """(header line, first data line) of a text file."""
-    opener = gzip.open if path.suffix.lower() == ".gz" else open
-    with opener(path, "rt", encoding=encoding, errors="replace") as fh:
-        return fh.readline(), fh.readline()
-
-
-def _extension(path: Path) -> str:
-    """'.csv' for 'a.csv' and 'a.csv.gz' (pandas decompresses .gz itself)."""
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes[-1:] == [".gz"]:
-        suffixes = suffixes[:-1]
-    return suffixes[-1] if suffixes else ""
-
-
-def _array_frame(array: np.ndarray) -> pd.DataFrame:
-    if array.ndim == 1:
-        array = array[:, None]
-    if array.ndim != 2:
-        raise ValueError(f"expected an array shaped (T,) or (T, F), got shape {array.shape}")
-    return pd.DataFrame(array)
+    return array_frame(np.asarray(source)), "array", True, []
 
 
 def _resolve(frame: pd.DataFrame, column):
@@ -263,56 +204,3 @@ def _first_text(series: pd.Series, parsed: pd.Series) -> str:
     """"'abc' at sample 3" for the first cell that is filled but did not parse, or ''."""
     bad = np.flatnonzero(parsed.isna().to_numpy() & series.notna().to_numpy())
     return f"{series.iloc[bad[0]]!r} at sample {bad[0]}" if len(bad) else ""
-
-
-MAX_ODD_STEPS = 0.1   # at most this fraction of the time steps may be repeated or irregular
-
-
-def _sampling_rate(times: np.ndarray | None, fs: float | None, label) -> tuple[float, list]:
-    """(fs, notes): the rate inferred from the time column, checked against `fs`, and
-    sentences on what is odd about the time stamps (repeated ones, gaps, jitter)."""
-    if times is None:
-        return 1.0 if fs is None else float(fs), []
-    name = f"time column {label!r}"
-    if not np.isfinite(times).all():
-        missing = np.flatnonzero(~np.isfinite(times))
-        raise ValueError(f"expected a {name} without missing values, got {len(missing)} "
-                         f"NaN/inf (the first at sample {missing[0]})")
-    if len(times) < 2:
-        raise ValueError(f"expected at least 2 time stamps in the {name} to infer fs, "
-                         f"got {len(times)}")
-    steps = np.diff(times)                                                   # T-1
-    back = np.flatnonzero(steps < 0)
-    if len(back):
-        i = back[0] + 1
-        raise ValueError(f"expected a strictly increasing {name}, got {len(back)} "
-                         f"non-increasing of {len(steps)} steps (sample {i}, {times[i]:g} s, "
-                         f"follows {times[i - 1]:g} s); sort the rows by time")
-    repeated = np.flatnonzero(steps == 0)
-    if len(repeated) > MAX_ODD_STEPS * len(steps):
-        raise ValueError(f"expected one row per time stamp in the {name}, got "
-                         f"{len(repeated)} of {len(steps)} steps of 0 s (repeated time "
-                         f"stamps); is the file in long format, one row per channel and time?")
-    step = float(np.median(steps[steps > 0]))
-    irregular = np.flatnonzero((steps > 0) & (np.abs(steps - step) > 0.5 * step))
-    if len(irregular) > MAX_ODD_STEPS * len(steps):
-        raise ValueError(f"expected a regularly sampled {name}, got {len(irregular)} of "
-                         f"{len(steps)} steps differing from the median step {step:.3g} s by "
-                         f"more than half; resample the recording onto a regular grid first")
-    inferred = 1.0 / step
-    if fs is not None and abs(inferred - fs) > 0.01 * fs:
-        raise ValueError(f"expected fs to match the time column {label!r} "
-                         f"({inferred:.6g} Hz), got {fs}")
-    fs = inferred if fs is None else float(fs)
-    notes = []
-    if len(repeated):
-        plural = "s" if len(repeated) > 1 else ""
-        notes.append(f"{name} has {len(repeated)} repeated time stamp{plural} (the first at "
-                     f"sample {repeated[0] + 1}), kept as consecutive samples")
-    if len(irregular):
-        longest = irregular[np.argmax(steps[irregular])]
-        notes.append(f"{name} is irregular: {len(irregular)} of {len(steps)} steps differ "
-                     f"from the median step {step:.3g} s by more than half (the longest, "
-                     f"{steps[longest]:.3g} s, before sample {longest + 1}); the samples are "
-                     f"used as if evenly spaced at {fs:.6g} Hz")
-    return fs, notes
