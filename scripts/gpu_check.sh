@@ -20,7 +20,8 @@ python_has cupy || "$PY" -m pip install -q cupy-cuda12x || echo "CuPy missing an
 'torch', torch.__version__, torch.cuda.get_device_name(), 'cupy', cupy.__version__)"
 } > "$OUT/env.txt" 2>&1
 
-# 1. parity: both engines on CuPy against torch CUDA (float64 1e-9, float32 1e-4), the
+# 1. parity: both engines on CuPy against torch CUDA (float64 1e-9, float32 1e-4), the fast
+#    engine's cupy.fuse kernels (kernels/fused.py) against the kernels' NumPy lines, the
 #    optimizers on CuPy, and the CPU stand-in suite (the same code paths, strict namespace)
 timeout 240 "$PY" -m pytest -q -p no:cacheprovider -rs tests/gpu tests/optim/test_optim_cupy.py \
     > "$OUT/tests.txt" 2>&1

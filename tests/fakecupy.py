@@ -17,10 +17,20 @@ device, `TRANSFERS["to_device"]`), `a.get()` / `xp.asnumpy(a)` (device -> host,
 `TRANSFERS["to_host"]`) and host index arrays (`TRANSFERS["index"]`, a few bytes), so a
 test can check that data moves once per run, not per step.
 Floating-point warnings are off, as on a GPU (CuPy never warns on overflow).
+
+`fuse` is cupy.fuse's calling convention (`@fuse`, `@fuse()`, `@fuse(kernel_name=...)`,
+arguments by position) running the Python function itself, as CuPy traces it: its array
+arguments become `_Traced` stand-ins that allow only what cupy/_core/fusion.pyx compiles
+(elementwise operators and ufuncs, Python scalars, `x[...] = value` and in-place
+operators on an argument, returning arrays, a tuple of them or None) and refuse what
+would race on a GPU (writing into a broadcast argument, or into one that overlaps
+another). Each call on device arrays is counted in `FUSED[kernel name]`.
 """
 from __future__ import annotations
 
+import functools
 import operator
+import re
 import sys
 import types
 from collections import Counter
@@ -28,6 +38,7 @@ from collections import Counter
 import numpy as np
 
 TRANSFERS: Counter = Counter()
+FUSED: Counter = Counter()   # calls of each fused kernel on device arrays, by kernel name
 
 
 class ndarray:  # noqa: N801 - CuPy's name
@@ -110,6 +121,8 @@ def _unwrap(obj, what="argument"):
     """Device arrays -> their NumPy array; a host NumPy array here is a mistake."""
     if isinstance(obj, ndarray):
         return obj._a
+    if isinstance(obj, _Traced):
+        raise TypeError("an array of a fused function used outside that function's kernel")
     if isinstance(obj, np.ndarray):
         raise TypeError(f"a host NumPy array {obj.shape} was given as a device {what}: "
                         "move it with xp.asarray first (CuPy rejects it)")
@@ -139,6 +152,8 @@ def _wrap(obj):
 
 
 def _call(fn, args, kwargs):
+    if any(isinstance(a, _Traced) for a in (*args, *kwargs.values())):
+        return _call_traced(fn, args, kwargs)
     out = kwargs.get("out")
     with np.errstate(all="ignore"):
         result = fn(*_unwrap(args), **{k: _unwrap(v) for k, v in kwargs.items()})
@@ -198,11 +213,177 @@ def asnumpy(a):
     return a.get() if isinstance(a, ndarray) else np.asarray(a)
 
 
+# -- cupy.fuse: the function runs on traced stand-ins of its arguments ------------------------
 def fuse(*args, **kwargs):
-    """cupy.fuse: one GPU kernel from an elementwise function; here, the function itself."""
-    if args and callable(args[0]) and len(args) == 1 and not kwargs:
-        return args[0]
-    return lambda fn: fn
+    """cupy.fuse: `@fuse`, `@fuse()` or `@fuse(kernel_name=...)`. A call with a device
+    array among its (positional) arguments runs the function on `_Traced` arguments,
+    counted in FUSED; without one, CuPy runs the plain function, and so does this."""
+    def decorate(fn, kernel_name=None):
+        name = kernel_name or fn.__name__
+
+        @functools.wraps(fn)
+        def kernel(*call_args):           # CuPy's Fusion.__call__(*args): no keywords
+            if not any(isinstance(a, ndarray) for a in call_args):
+                return fn(*call_args)
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):   # a C name (a lambda's
+                raise ValueError(f'Invalid kernel name: "{name}"')  # '<lambda>' is not)
+            return _run_fused(fn, name, call_args)
+        return kernel
+
+    if len(args) == 1 and not kwargs and callable(args[0]):
+        return decorate(args[0])
+    return lambda fn: decorate(fn, *args, **kwargs)
+
+
+_SCALARS = (bool, int, float, complex, np.generic)
+
+
+def _run_fused(fn, name, args):
+    for a in args:
+        if not isinstance(a, (ndarray, *_SCALARS, type(None))):
+            raise TypeError(f"Invalid argument type for '{name}': {type(a).__name__} "
+                            "(cupy.fuse takes arrays and scalars)")
+    kernel = _Kernel(name, [a._a for a in args if isinstance(a, ndarray)])
+    FUSED[name] += 1
+    with np.errstate(all="ignore"):
+        result = fn(*(_Traced(a._a, kernel) if isinstance(a, ndarray) else a for a in args))
+    return kernel.returned(result)
+
+
+class _Kernel:
+    """One call of a fused function: its array arguments, the shape they broadcast to."""
+
+    def __init__(self, name, arrays):
+        self.name, self.arrays = name, arrays
+        self.shape = np.broadcast_shapes(*(a.shape for a in arrays))
+
+    def operand(self, value):
+        """`value` as NumPy sees it, if a fused kernel can use it."""
+        if isinstance(value, _Traced):
+            return value._a
+        if isinstance(value, _SCALARS):
+            return value
+        raise TypeError(f"a {type(value).__name__} inside cupy.fuse '{self.name}': a fused "
+                        "function uses its arguments and Python scalars only")
+
+    def write(self, traced):
+        """A write into `traced`: if it is an argument, it must be whole and alone."""
+        arg = next((a for a in self.arrays if a is traced._a), None)
+        if arg is None:               # a value computed inside the kernel
+            return
+        if arg.shape != self.shape:
+            raise ValueError(f"cupy.fuse '{self.name}' writes into a broadcast argument "
+                             f"{arg.shape} (kernel {self.shape}): GPU threads would race")
+        for other in self.arrays:
+            if other is not arg and np.may_share_memory(arg, other) and not _same_view(
+                    arg, other):
+                raise ValueError(f"cupy.fuse '{self.name}' writes into an argument that "
+                                 "overlaps another one: GPU threads would race")
+
+    def returned(self, value):
+        """What the kernel gives back: new device arrays of the kernel's shape, or None."""
+        if value is None:
+            return None
+        if isinstance(value, tuple):
+            return tuple(self.returned(v) for v in value)
+        if isinstance(value, _Traced):
+            return ndarray(np.broadcast_to(value._a, self.shape).copy())
+        raise TypeError(f"Fusion function can't return {type(value).__name__}")
+
+
+def _same_view(a, b):
+    return (a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
+            and a.shape == b.shape and a.strides == b.strides)
+
+
+class _Traced:
+    """A device array inside a fused function: what cupy.fuse compiles, nothing more
+    (no .shape, slicing, methods, non-ufunc functions or host conversions)."""
+
+    __array_ufunc__ = None        # np.tanh(traced): TypeError
+    __module__ = "cupy._core.fusion"   # where CuPy's traced arrays live (namespace_of)
+
+    def __init__(self, host, kernel):
+        self._a, self._kernel = host, kernel
+
+    dtype = property(lambda self: self._a.dtype)
+    ndim = property(lambda self: self._a.ndim)
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise TypeError(f"`.{name}` of an array inside cupy.fuse '{self._kernel.name}': "
+                        "CuPy cannot compile it (elementwise operations only)")
+
+    def __getitem__(self, key):
+        raise TypeError(f"indexing inside cupy.fuse '{self._kernel.name}': pass views")
+
+    def __setitem__(self, key, value):
+        if key is not Ellipsis and not (isinstance(key, slice) and key == slice(None)):
+            raise ValueError("The fusion supports `[...]` or `[:]`.")   # CuPy's message
+        self._kernel.write(self)
+        self._a[...] = self._kernel.operand(value)
+
+    def __bool__(self):
+        raise TypeError("Cannot convert to Python scalar in cupy.fuse")
+
+    __float__ = __int__ = __bool__
+
+
+def _traced_operators():
+    def binary(op, reflected=False):
+        def method(self, other):
+            b = self._kernel.operand(other)
+            with np.errstate(all="ignore"):
+                return _Traced(op(b, self._a) if reflected else op(self._a, b), self._kernel)
+        return method
+
+    def inplace(op):
+        def method(self, other):
+            b = self._kernel.operand(other)
+            self._kernel.write(self)
+            with np.errstate(all="ignore"):
+                op(self._a, b)
+            return self
+        return method
+
+    for name in ("add", "sub", "mul", "truediv", "floordiv", "pow", "mod"):
+        op = getattr(operator, name)
+        setattr(_Traced, f"__{name}__", binary(op))
+        setattr(_Traced, f"__r{name}__", binary(op, reflected=True))
+        setattr(_Traced, f"__i{name}__", inplace(getattr(operator, f"i{name}")))
+    for name in ("lt", "le", "gt", "ge", "eq", "ne"):
+        setattr(_Traced, f"__{name}__", binary(getattr(operator, name)))
+    for name, op in {"neg": operator.neg, "pos": operator.pos, "abs": abs}.items():
+        setattr(_Traced, f"__{name}__", lambda self, op=op: _Traced(op(self._a), self._kernel))
+
+
+_traced_operators()
+_Traced.__hash__ = None
+
+
+def _call_traced(fn, args, kwargs):
+    """A namespace function called inside a fused function: elementwise ufuncs only."""
+    if not isinstance(fn, np.ufunc) or fn.signature is not None:
+        raise TypeError(f"xp.{getattr(fn, '__name__', fn)} inside cupy.fuse: CuPy fuses "
+                        "elementwise ufuncs only")
+    if set(kwargs) - {"out"}:
+        raise TypeError(f"Wrong arguments {sorted(set(kwargs) - {'out'})} inside cupy.fuse")
+    kernel = next(a._kernel for a in (*args, *kwargs.values()) if isinstance(a, _Traced))
+    ins, outs = args[:fn.nin], list(args[fn.nin:])
+    if kwargs.get("out") is not None:
+        outs.append(kwargs["out"])
+    for o in outs:
+        if not isinstance(o, _Traced):
+            raise TypeError("return arrays must be of ArrayType")    # CuPy's message
+        kernel.write(o)
+    with np.errstate(all="ignore"):
+        result = fn(*(kernel.operand(a) for a in ins), *(o._a for o in outs))
+    if outs:
+        return outs[0] if len(outs) == 1 else tuple(outs)
+    if isinstance(result, tuple):
+        return tuple(_Traced(r, kernel) for r in result)
+    return _Traced(result, kernel)
 
 
 class _Stream:
@@ -225,8 +406,10 @@ def install(monkeypatch):
     """Make `import cupy` give this stand-in for the rest of the test; returns the module."""
     module = types.ModuleType("cupy")
     module.__getattr__ = _namespace
-    for name in ("ndarray", "asarray", "array", "asnumpy", "fuse", "cuda", "TRANSFERS"):
+    for name in ("ndarray", "asarray", "array", "asnumpy", "fuse", "cuda", "TRANSFERS",
+                 "FUSED"):
         setattr(module, name, getattr(sys.modules[__name__], name))
     monkeypatch.setitem(sys.modules, "cupy", module)
     TRANSFERS.clear()
+    FUSED.clear()
     return module

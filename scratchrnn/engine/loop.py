@@ -25,7 +25,9 @@ the ones row of z_t gives the biases. The same for dx:
 LAYOUT; `unpack_grads` sends dW's blocks back to torch's names. A reverse direction
 (bidirectional layers) is the same loop over the time-flipped sequence. The buffers come
 from a `Workspace` and are reused by the next call. This file runs in one process on one
-core; `direction.py` shares the batch with worker processes (`workers.py`).
+core; `direction.py` shares the batch with worker processes (`workers.py`), on NumPy
+only. On CuPy the whole batch is one block, and the LSTM and GRU steps' elementwise part
+is one GPU kernel (`kernels/fused.py`: the same equations through `cupy.fuse`).
 Shapes: T time, B batch (b in a block), I input, H hidden, P = proj_size or H,
 R row blocks (RNN 1, LSTM 4, GRU 4), F = P + I + 1 (P + I without biases).
 """
@@ -34,7 +36,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..backend import namespace_of
-from .kernels import StepWeights
+from .kernels import StepWeights, fused
 from .parallel import blas_threads
 
 
@@ -117,11 +119,12 @@ def forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only):
         c[0] = s0.T
     states = list(zip(z[:, :P], *cs))                         # (h_t, c_t) views, t = 0..T
     gates = a.reshape(T, R, H, B)
+    step = fused.forward_of(cell, xp)                         # on CuPy: one kernel
     steps = []
     with blas_threads(1):  # this loop is one core's work (the others run worker shares)
         for t in range(T):
             xp.matmul(W, z[t], out=a[t])                      # a_t = W [h; x; 1]
-            steps.append(cell.forward(gates[t], states[t], states[t + 1], w))
+            steps.append(step(gates[t], states[t], states[t + 1], w))
     t_last = 0 if reverse else T - 1                          # the step that is time T-1
     out = z[t_last + 1, :P].T.copy() if last_only else \
         _flip(z[1:, :P].transpose(0, 2, 1), reverse).copy()   # B,P or T,B,P (z is reused)
@@ -156,6 +159,7 @@ def backward_rows(cell, dout, dstate_T, cache, p, grads, nonlinearity, truncate,
                 (z[1:, :P], *(c[1:] for c in cs)), s, w)
     dh = dstate_T[0].T.copy()                                 # P,B (ours: updated in place)
     dc = [d.T.copy() for d in dstate_T[1:]]                   # H,B LSTM's cell state
+    step = fused.backward_of(cell, xp)                        # on CuPy: one kernel
     with blas_threads(1):
         for t in range(T - 1, -1, -1):
             if t == cut:  # the detached boundary: nothing flows back across it
@@ -164,8 +168,7 @@ def backward_rows(cell, dout, dstate_T, cache, p, grads, nonlinearity, truncate,
                 dh += dout[t].T                               # output + carried
             elif t == t_last:
                 dh += dout.T
-            direct, dw = cell.backward((dh, *dc), cache.steps[t], s[t],
-                                       da[t].reshape(R, H, B), w)
+            direct, dw = step((dh, *dc), cache.steps[t], s[t], da[t].reshape(R, H, B), w)
             dh = w_h @ da[t]                                  # dh_{t-1} = W_hh^T da_t
             if direct[0] is not None:
                 dh += direct[0]

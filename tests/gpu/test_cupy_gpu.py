@@ -1,4 +1,6 @@
-"""On a real GPU (skipped elsewhere): both engines on CuPy against torch on CUDA.
+"""On a real GPU (skipped elsewhere): both engines on CuPy against torch on CUDA, and the
+fast engine's fused kernels (engine/kernels/fused.py, compiled by cupy.fuse) against the
+kernels' NumPy lines.
 
 Run by scripts/gpu_check.sh where a GPU, CuPy and a CUDA build of torch are present. The
 CPU stand-in (test_cupy_standin.py) checks the same code paths' namespace on every run.
@@ -8,9 +10,12 @@ import sys
 import numpy as np
 import pytest
 from benchmarks.cases import gpu_problem
-from twins import assert_pairs_close, layer_twin_run, randomize
+from twins import assert_pairs_close, layer_twin_run, randomize, relative_error
 
+import scratchrnn.engine.kernels.fused as fused
 import scratchrnn.nn as snn
+from scratchrnn.backend import to_numpy
+from scratchrnn.engine.kernels import KERNELS, StepWeights
 
 
 def _gpu_problem():
@@ -38,3 +43,36 @@ def test_cupy_layers_match_torch_cuda(engine, mode, kw, dtype, tol):
     x = rng.normal(size=shape).astype(dtype)
     pairs = layer_twin_run(layer, x, None, rng, device="cuda")
     assert_pairs_close(pairs, tol, (engine, mode, kw, dtype))
+    if engine == "fast" and mode != "RNN":  # through cupy.fuse's kernels (kernels/fused.py)
+        import cupy
+        made = {fn.__name__ for fn, xp in fused._kernels if xp is cupy}
+        assert {f"{mode.lower()}_forward", f"{mode.lower()}_backward"} <= made, made
+
+
+@pytest.mark.parametrize("mode", ["LSTM", "GRU"])
+@pytest.mark.parametrize("dtype, tol", [("float64", 1e-12), ("float32", 1e-5)])
+def test_fused_steps_match_the_kernels_numpy_lines(mode, dtype, tol):
+    """One step forward and backward, as the loop runs it: cupy.fuse's kernels on the GPU
+    against the kernel's NumPy lines on the same numbers; every output, dtype kept."""
+    import cupy
+    cell, rng = KERNELS[mode], np.random.default_rng(3)
+    H, b, k = 7, 33, 2 if mode == "LSTM" else 1             # k states: (h, c) or (h,)
+    host = [rng.normal(size=(4, H, b)), rng.normal(size=(k, H, b)), rng.normal(size=(k, H, b))]
+    results = []
+    for xp in (np, cupy):
+        a, state, dnew = (xp.array(v, dtype=dtype) for v in host)   # copies: a is changed
+        new, w = xp.empty_like(state), StepWeights()
+        cache = fused.forward_of(cell, xp)(a, tuple(state), tuple(new), w)
+        s = xp.empty((1, cell.SLOPES, H, b), dtype=dtype)
+        cell.slopes(a[None], tuple(state[:, None]), tuple(new[:, None]), s, w)
+        da = xp.empty_like(a)
+        direct, _ = fused.backward_of(cell, xp)(tuple(dnew), cache, s[0], da, w)
+        out = {"gates": a, "new state": new, "da": da, **cache._asdict(),
+               **{f"direct[{j}]": d for j, d in enumerate(direct) if d is not None}}
+        results.append(out)
+    assert {fn.__name__ for fn, xp in fused._kernels if xp is cupy} >= {
+        f"{mode.lower()}_forward", f"{mode.lower()}_backward"}
+    for name, ours in results[1].items():
+        assert ours.dtype == dtype, f"{name}: {ours.dtype}, expected {dtype}"
+        error = relative_error(to_numpy(ours), results[0][name])
+        assert error <= tol, f"{mode} {dtype} {name}: {error:.2e} > {tol:g}"

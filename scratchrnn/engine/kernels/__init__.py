@@ -33,6 +33,10 @@ views into the caller's buffers; ``dw`` holds gradients of weights the caller do
 batch (only LSTM's projection ``w_hr``).
 A LAYOUT entry with None on one side is a block that sees only h (or only x): the GRU's
 candidate needs W_hn h + b_hn apart from W_in x + b_in.
+
+On CuPy, where every array call is a kernel launch, the loop runs LSTM's and GRU's
+forward/backward through ``fused.py`` instead: the same equations, one GPU kernel a step
+(``cupy.fuse``). NumPy always runs the lines of the files here.
 """
 from typing import NamedTuple
 

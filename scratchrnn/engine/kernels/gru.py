@@ -17,6 +17,9 @@ reaching h' and the slopes s of the step (sigma' = s(1-s), tanh' = 1 - n^2):
     s = [(h - n) z(1-z), (1-z)(1-n^2), gh r(1-r)]                  need no gradient
     da_z = dh * s[0];  da_n = dh * s[1];  da_r = da_n * s[2];  da_gh = da_n * r
     d(pre-activation) = [da_r, da_z, da_gh, da_n];   dh_prev = dh * z  (+ W_hh^T da, caller)
+
+On CuPy the loop runs forward/backward as ONE GPU kernel each: fused.gru_forward /
+gru_backward, these lines once more as equations (engine/kernels/fused.py).
 """
 from typing import NamedTuple
 

@@ -19,6 +19,9 @@ above and from step t+1), and the slopes s of the step (sigma' = s(1-s), tanh' =
     di = dc * g;  df = dc * c;  dg = dc * i;  dc_prev = dc * f
     d(pre-activation) = [di, df, do, dg] * s[:4]
     (the caller adds dh_prev = W_hh^T d(pre-activation))
+
+On CuPy the loop runs forward/backward as ONE GPU kernel each: fused.lstm_forward /
+lstm_backward, these lines once more as equations (engine/kernels/fused.py).
 """
 from typing import NamedTuple
 

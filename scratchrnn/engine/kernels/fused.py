@@ -1,0 +1,163 @@
+"""On CuPy: the elementwise part of an LSTM or GRU step as ONE GPU kernel (``cupy.fuse``).
+
+On a GPU every array call (``xp.multiply(..., out=...)``, ``tanh``, ``+=``) is one kernel
+launch, which at a step's size (a few thousand numbers) may cost more than its arithmetic:
+``lstm.forward`` makes about ten of them, ``gru.forward`` too. ``cupy.fuse`` traces a
+Python function of arrays once per dtype and ndim and compiles all of its elementwise
+arithmetic into one kernel, so the functions below are the kernels' lines written once
+more as plain equations, one line each:
+
+    lstm_forward    i, f, o = sigma(.),  g = tanh(.),  c' = f c + i g,  m = o tanh(c')
+    lstm_backward   dc = dc' + dm s_c,  d(pre-act) = [dc g, dc c, dm tanh(c'), dc i] * s
+    gru_forward     r, z = sigma(.),  n = tanh(gx + r gh),  h' = n + z (h - n)
+    gru_backward    da_z = dh s_z,  da_n = dh s_n,  da_r = da_n s_r,  da_gh = da_n r
+
+What ``cupy.fuse`` allows inside (cupy/_core/fusion.pyx, tested in CuPy's
+tests/cupy_tests/core_tests/fusion_tests): elementwise operators and ufuncs (``xp.exp``,
+``xp.tanh``), Python scalars, ``x[...] = value`` and ``+=`` on an argument (written back
+to that array: "in place"), and returning an array, a tuple of them, or None. Arguments
+are arrays or scalars only, passed by position; no ``.shape``, no slicing, no matmul.
+So every argument here is one (H,b) view, and views written to never overlap another.
+
+The step functions (``lstm_step`` ...) keep the kernels' contract (engine/kernels); the
+loop takes them through ``forward_of`` / ``backward_of``, only for CuPy arrays: NumPy runs
+the kernels' own lines, untouched. The RNN step is already one call each way (nothing to
+fuse); the slopes run once per backward, not per step. tests/gpu/test_cupy_standin.py
+runs these very functions on a CPU stand-in for CuPy (tests/fakecupy.py); only a GPU
+(scripts/gpu_check.sh) compiles them.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...backend import namespace_of
+from . import gru, lstm
+
+ENABLED = True  # False: CuPy runs the kernels' unfused lines too (to time what fusing buys)
+
+
+def sigmoid(x):
+    """sigma(x) = 1 / (1 + exp(-x)), the operations of functional.sigmoid, as one expression."""
+    return 1 / (1 + namespace_of(x).exp(-x))
+
+
+def tanh(x):
+    return namespace_of(x).tanh(x)
+
+
+# -- the fused functions: the equations of the kernels' docstrings ---------------------------
+def lstm_forward(i, f, o, g, c_prev, c, m):
+    """Gates i, f, o, g (H,b) activated IN PLACE; writes c' into c and o tanh(c') into m
+    (h' itself, or the input of the projection); returns tanh(c')."""
+    i[...] = sigmoid(i)                         # input gate
+    f[...] = sigmoid(f)                         # forget gate
+    o[...] = sigmoid(o)                         # output gate
+    g[...] = tanh(g)                            # candidate cell
+    c[...] = f * c_prev + i * g                 # c' = f c + i g
+    tanh_c = tanh(c)
+    m[...] = o * tanh_c                         # m = o tanh(c')
+    return tanh_c
+
+
+def lstm_backward(dm, dc_next, i, f, g, c_prev, tanh_c, s_i, s_f, s_o, s_g, s_c,
+                  di, df, do, dg):
+    """Writes d(pre-activation) into di, df, do, dg (H,b); returns dc_prev = dc * f."""
+    dc = dc_next + dm * s_c                     # everything that reaches c'
+    di[...] = dc * g * s_i
+    df[...] = dc * c_prev * s_f
+    do[...] = dm * tanh_c * s_o
+    dg[...] = dc * i * s_g
+    return dc * f
+
+
+def gru_forward(r, z, gh, n, h_prev, h):
+    """Pre-activations r, z, gh = W_hn h + b_hn, n = W_in x + b_in (H,b) IN PLACE
+    (n becomes the candidate); writes h' into h."""
+    r[...] = sigmoid(r)                         # reset gate
+    z[...] = sigmoid(z)                         # update gate
+    n[...] = tanh(n + r * gh)                   # n = tanh(W_in x + b_in + r (W_hn h + b_hn))
+    h[...] = (h_prev - n) * z + n               # h' = (1 - z) n + z h
+
+
+def gru_backward(dh, r, z, s_z, s_n, s_r, da_r, da_z, da_gh, da_n):
+    """Writes d(pre-activation) into da_r, da_z, da_gh, da_n (H,b); returns dh * z."""
+    da_z[...] = dh * s_z
+    da_n[...] = dh * s_n
+    da_r[...] = da_n * s_r                      # dr = da_n gh, times r(1-r)
+    da_gh[...] = da_n * r                       # gh entered as r * gh
+    return dh * z
+
+
+_kernels = {}
+
+
+def one_kernel(fn, xp):
+    """`fn` as one kernel of `xp` (xp.fuse), made once: CuPy keeps the compiled kernels in
+    the object fuse returns, so it must be reused, not made again each step."""
+    key = (fn, xp)
+    if key not in _kernels:
+        _kernels[key] = xp.fuse(kernel_name=fn.__name__)(fn)
+    return _kernels[key]
+
+
+# -- the steps: the kernels' contract (engine/kernels/__init__.py), fused -------------------
+def lstm_step(a, state, new, w):
+    """lstm.forward with its elementwise lines as one kernel (lstm_forward)."""
+    xp = namespace_of(a)
+    h, c = new
+    i, f, o, g = a                                          # H,b views
+    m = h if w.w_hr is None else xp.empty_like(c)           # H,b
+    tanh_c = one_kernel(lstm_forward, xp)(i, f, o, g, state[1], c, m)
+    if w.w_hr is not None:
+        xp.matmul(w.w_hr, m, out=h)                         # h' = W_hr m
+    return lstm.Cache(a, state[1], tanh_c, m)
+
+
+def lstm_step_backward(dnew, cache, s, da, w):
+    """lstm.backward with its elementwise lines as one kernel (lstm_backward)."""
+    xp = namespace_of(da)
+    dh, dc_next = dnew
+    dw = {}
+    if w.w_hr is None:
+        dm = dh                                             # H,b
+    else:
+        dm = w.w_hr.T @ dh                                  # H,b
+        dw["w_hr"] = dh @ cache.m.T                         # P,H
+    i, f, _, g = cache.gates
+    di, df, do, dg = da
+    dc_prev = one_kernel(lstm_backward, xp)(dm, dc_next, i, f, g, cache.c_prev, cache.tanh_c,
+                                            *s, di, df, do, dg)
+    return (None, dc_prev), dw
+
+
+def gru_step(a, state, new, w):
+    """gru.forward with its elementwise lines as one kernel (gru_forward)."""
+    r, z, gh, n = a                                         # H,b views
+    one_kernel(gru_forward, namespace_of(a))(r, z, gh, n, state[0], new[0])
+    return gru.Cache(a)
+
+
+def gru_step_backward(dnew, cache, s, da, w):
+    """gru.backward with its elementwise lines as one kernel (gru_backward)."""
+    r, z = cache.gates[0], cache.gates[1]                   # H,b each
+    da_r, da_z, da_gh, da_n = da
+    direct = one_kernel(gru_backward, namespace_of(da))(dnew[0], r, z, *s,
+                                                        da_r, da_z, da_gh, da_n)
+    return (direct,), {}
+
+
+STEPS = {lstm: (lstm_step, lstm_step_backward), gru: (gru_step, gru_step_backward)}
+
+
+def _fuses(cell, xp):
+    return ENABLED and xp is not np and cell in STEPS
+
+
+def forward_of(cell, xp):
+    """The step forward the loop runs: `cell.forward`, or its fused twin on CuPy."""
+    return STEPS[cell][0] if _fuses(cell, xp) else cell.forward
+
+
+def backward_of(cell, xp):
+    """The step backward the loop runs: `cell.backward`, or its fused twin on CuPy."""
+    return STEPS[cell][1] if _fuses(cell, xp) else cell.backward
