@@ -3,6 +3,8 @@
 Grids (the issue's full grid is models x H {16,32,64,128} x T {25,...,400} x B {64,700,7000}):
   quick    a tiny grid for CI and smoke tests
   target   the speed target: training step, T=50, B {700, 7000}, every H and model
+  parity   issue 15's goal: training step AND inference, T=50, B {64, 700, 7000}, every H
+           and model (minutes; the matmul peak is measured in the same run)
   scaling  assignment 2: T {25, 50, 100, 200, 400} at B=700, H=64 (time should grow linearly)
   full     everything (hours at B=7000, T=400)
 scratchrnn runs with both engines ('fast', the default, and 'plain', the lesson: --engines)
@@ -37,6 +39,8 @@ GRIDS = {
                   modes=("train", "inference")),
     "target": dict(models=MODELS, hidden=HIDDEN, steps=(50,), batch=(700, 7000),
                    modes=("train",)),
+    "parity": dict(models=MODELS, hidden=HIDDEN, steps=(50,), batch=BATCH,
+                   modes=("train", "inference")),
     "scaling": dict(models=MODELS, hidden=(64,), steps=STEPS, batch=(700,),
                     modes=("train", "inference")),
     "full": dict(models=MODELS, hidden=HIDDEN, steps=STEPS, batch=BATCH,
