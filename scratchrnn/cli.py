@@ -61,12 +61,14 @@ def _conv(key):
 def add_run_options(p: argparse.ArgumentParser) -> None:
     a = p.add_argument
     d = p.add_argument_group("data")
-    d.add_argument("--data", metavar="FILE", help="a CSV/TSV/.txt/.npy/.parquet recording "
+    d.add_argument("--data", metavar="FILE", help="a CSV/TSV/.txt/.npy/.parquet, EDF/BDF or "
+                   "WFDB (.hea) recording "
                    "(default: the embedded ECG; the MIT-BIH excerpt with --task classify)")
     d.add_argument("--dataset", choices=CHOICES["dataset"], help="embedded recording to use "
                    "when --data is not given")
-    d.add_argument("--column", metavar="NAME", help="signal column, by name or position "
-                   "(default: the last numeric column that is not the time column)")
+    d.add_argument("--column", metavar="NAME", help="signal column or channel, by name or "
+                   "position (default: the last numeric column that is not the time column; "
+                   "the first channel of an EDF/BDF or WFDB record)")
     d.add_argument("--time-column", metavar="NAME", help="column of times in seconds or "
                    "datetimes; the sampling rate is inferred from it")
     d.add_argument("--label-column", metavar="NAME", help="per-sample labels (0 normal, else "
@@ -172,7 +174,7 @@ def build_parser() -> Parser:
                       "validation loss)")
     for flag in ("--column", "--time-column"):
         pred.add_argument(flag, metavar="NAME", help="as for `run` (default: as the run read "
-                          "its recording)")
+                          "its recording; none: no such column)")
     pred.add_argument("--fs", type=_conv("fs"), metavar="HZ")
     pred.add_argument("--no-header", action="store_const", const=True)
     pred.add_argument("--sep", type=_conv("sep"), metavar="CHAR")

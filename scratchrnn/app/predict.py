@@ -33,7 +33,8 @@ def predict_run(run_dir, source, model: str | None = None, column=None, time_col
 
     model: a checkpoint name of the run ('gru_scratch_h64'); default: the selected model with
         the lowest validation loss. column, time_column, fs, read_options: how to read
-        `source` (default: as the run read its recording).
+        `source` (default: as the run read its recording; 'none': no such column, e.g. no
+        time column in an EDF file after a run on a CSV).
     """
     run = Path(run_dir)
     key = model or selected_model(run)
@@ -49,10 +50,8 @@ def predict_run(run_dir, source, model: str | None = None, column=None, time_col
     if state.get("task", "forecast") != "forecast":
         raise ValueError("predict reads forecasting runs; this run classified windows")
     reading = state.get("reading", {})
-    signal = load_signal(source, column=column_ref(reading.get("column") if column is None
-                                             else column),
-                         time_column=column_ref(reading.get("time_column") if time_column is None
-                                          else time_column),
+    signal = load_signal(source, column=_option(column, reading.get("column")),
+                         time_column=_option(time_column, reading.get("time_column")),
                          fs=fs, **(reading.get("options", {}) | read_options))
     pipe = SignalPipeline.from_state(state["pipeline"], stride=1)
     X, y, times = pipe.transform(signal, with_times=True)
@@ -64,6 +63,12 @@ def predict_run(run_dir, source, model: str | None = None, column=None, time_col
     table.attrs.update(units=state.get("units", ""), model=key, fs=pipe.fs_,
                        source=str(source))
     return table
+
+
+def _option(given, stored):
+    """A column for the new recording: as given, 'none' for none, else as the run read its
+    own recording."""
+    return None if given == "none" else column_ref(stored if given is None else given)
 
 
 def selected_model(run: Path) -> str:

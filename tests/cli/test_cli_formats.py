@@ -62,3 +62,31 @@ def test_no_header_and_sep_options(tmp_path):
     report = run(tmp_path, tmp_path / "rec.txt", "--no-header", "--sep", ";",
                  "--time-column", "0", "--column", "1")
     assert "columns ['1'] of rec.txt" in report and "at 256 Hz" in report
+
+
+def test_the_issues_acceptance_run_on_edf_then_predict_on_another_recording(tmp_path):
+    """A user with EDF recordings: `scratchrnn run --data`, then `scratchrnn predict` on a
+    new recording, predictions in the file's units, without writing code."""
+    write_edf(tmp_path / "monday.edf", {"EEG Fz": (EEG, "uV")}, fs=FS)
+    write_edf(tmp_path / "tuesday.edf", {"EEG Fz": (EEG[::-1].copy(), "uV")}, fs=FS)
+    run(tmp_path, tmp_path / "monday.edf", "--filter", "none")
+    out = tmp_path / "pred"
+    assert main(["predict", str(tmp_path / "run"), "--data", str(tmp_path / "tuesday.edf"),
+                 "--out", str(out)]) == 0
+    import pandas as pd
+    table = pd.read_csv(out / "predictions.csv")
+    assert list(table.columns) == ["time_s", "true_uV", "predicted_uV"]
+    assert len(table) == len(EEG) - 50 and np.isfinite(table["predicted_uV"]).all()
+    assert np.corrcoef(table["true_uV"], table["predicted_uV"])[0, 1] > 0   # not garbage
+
+
+def test_predict_can_unset_the_runs_time_column_for_a_file_without_one(tmp_path):
+    csv = tmp_path / "rec.csv"
+    import pandas as pd
+    pd.DataFrame({"t": T, "ecg": ECG}).to_csv(csv, index=False)
+    run(tmp_path, csv, "--time-column", "t", "--column", "ecg")
+    write_edf(tmp_path / "later.edf", {"ECG": (ECG, "mV")}, fs=FS)
+    argv = ["predict", str(tmp_path / "run"), "--data", str(tmp_path / "later.edf"),
+            "--out", str(tmp_path / "p")]
+    assert main([*argv, "--column", "ECG"]) == 2                       # 't' kept: refused
+    assert main([*argv, "--column", "ECG", "--time-column", "none"]) == 0
