@@ -117,12 +117,7 @@ def lstm_step_backward(dnew, cache, s, da, w):
     """lstm.backward with its elementwise lines as one kernel (lstm_backward)."""
     xp = namespace_of(da)
     dh, dc_next = dnew
-    dw = {}
-    if w.w_hr is None:
-        dm = dh                                             # H,b
-    else:
-        dm = w.w_hr.T @ dh                                  # H,b
-        dw["w_hr"] = dh @ cache.m.T                         # P,H
+    dm, dw = lstm.through_projection(dh, cache, w)          # H,b
     i, f, _, g = cache.gates
     di, df, do, dg = da
     dc_prev = one_kernel(lstm_backward, xp)(dm, dc_next, i, f, g, cache.c_prev, cache.tanh_c,

@@ -79,12 +79,7 @@ def backward(dnew, cache, s, da, w):
     xp = namespace_of(da)
     dh, dc_next = dnew
     i, f, o, g = cache.gates                              # H,b each, activated
-    dw = {}
-    if w.w_hr is None:
-        dm = dh                                           # H,b
-    else:
-        dm = w.w_hr.T @ dh                                # H,b
-        dw["w_hr"] = dh @ cache.m.T                       # P,H
+    dm, dw = through_projection(dh, cache, w)             # H,b
     di, df, do, dg = da
     xp.multiply(dm, cache.tanh_c, out=do)                 # do = dm * tanh(c')
     dc = dm * s[4]                                        # H,b
@@ -95,3 +90,11 @@ def backward(dnew, cache, s, da, w):
     dc_prev = dc * f                                      # H,b
     da *= s[:4]                                           # through the nonlinearities
     return (None, dc_prev), dw
+
+
+def through_projection(dh, cache, w):
+    """(dm, dw): the gradient reaching m = o tanh(c') (dh itself without a projection,
+    W_hr^T dh with one) and {'w_hr': dh m^T} (P,H) with one."""
+    if w.w_hr is None:
+        return dh, {}
+    return w.w_hr.T @ dh, {"w_hr": dh @ cache.m.T}
