@@ -6,6 +6,7 @@ of every run (the table docs/benchmarks.md shows is this output).
 """
 from __future__ import annotations
 
+import argparse
 import json
 import pathlib
 import statistics
@@ -34,8 +35,9 @@ def table(runs: list) -> str:
         cells += [_span([r[k] for r in rs]) for k in (["plain_ratio"] if plain else []) +
                   ["ratio"]]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
-    foot = "\n".join(_target_line(i, run) for i, run in enumerate(runs, 1) if run["target"])
-    return head + "\n".join(lines) + "\n\n" + foot + "\n"
+    foot = [_target_line(i, run) for i, run in enumerate(runs, 1) if run["target"]]
+    foot += [_all_cases_line(i, run) for i, run in enumerate(runs, 1)]
+    return head + "\n".join(lines) + "\n\n" + "\n".join(foot) + "\n"
 
 
 def _ms(v: float) -> str:
@@ -55,5 +57,25 @@ def _target_line(i: int, run: dict) -> str:
             f"geomean {t['geomean_ratio']:.2f}, worst {t['worst_ratio']:.2f}{plain}")
 
 
+def _all_cases_line(i: int, run: dict) -> str:
+    """Every case of the run, training and inference (issue 15's goal: none above 1.0)."""
+    ratios = [r["ratio"] for r in run["rows"]]
+    worst = max(run["rows"], key=lambda r: r["ratio"])
+    above = sum(x > 1.0 for x in ratios)
+    return (f"- run {i}, all {len(ratios)} cases: fast/torch geomean "
+            f"{statistics.geometric_mean(ratios):.2f}, {above} above 1.0, worst "
+            f"{worst['ratio']:.2f} ({worst['mode']} {worst['model']} H={worst['hidden']} "
+            f"B={worst['batch']})")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.runs", description=__doc__)
+    parser.add_argument("dirs", nargs="+", metavar="DIR", help="folders written by "
+                        "`python -m benchmarks --out DIR` (each has results.json)")
+    args = parser.parse_args(argv)
+    print(table(load(args.dirs)), end="")
+    return 0
+
+
 if __name__ == "__main__":
-    print(table(load(sys.argv[1:])), end="")
+    sys.exit(main())

@@ -1,4 +1,13 @@
-"""Interleaved timing: scratch and torch alternate, so drifts in machine load hit both."""
+"""Interleaved timing: scratch and torch alternate, so drifts in machine load hit both.
+
+Each turn lets the machine settle first (`settle_s`) and runs the work once untimed before
+the timed call, so each library is timed in its own steady state, as if it ran alone.
+Without that, the previous turn's library is still on the cores: torch's OpenMP threads
+keep spinning for a while after each call, taking the core scratchrnn's worker process
+needs, and torch in turn finds its threads hot. Measured on the AMD EPYC (2 cores,
+2026-12-04), LSTM H=16 B=700 inference, medians of 9: back to back, scratch 10.1 ms and
+torch 3.5 ms (ratio 2.9); with 50 ms between them, 6.9 and 5.3 ms (1.3).
+"""
 from __future__ import annotations
 
 import time
@@ -6,8 +15,10 @@ import time
 import numpy as np
 
 
-def interleaved(works: dict, repeats: int, warmup: int = 1, budget_s: float = 60.0) -> dict:
-    """Time each callable in `works` `repeats` times, alternating the order every round.
+def interleaved(works: dict, repeats: int, warmup: int = 1, budget_s: float = 60.0,
+                settle_s: float = 0.05) -> dict:
+    """Time each callable in `works` `repeats` times, alternating the order every round;
+    each turn: wait `settle_s`, one untimed call, one timed call (see the module's doc).
 
     Stops early (with at least 3 rounds) once the total time passes `budget_s`.
     Returns {name: array of seconds}.
@@ -20,6 +31,8 @@ def interleaved(works: dict, repeats: int, warmup: int = 1, budget_s: float = 60
     start = time.perf_counter()
     for r in range(repeats):
         for name in (names if r % 2 == 0 else names[::-1]):
+            time.sleep(settle_s)                   # the other library's threads go idle
+            works[name]()                          # this one's threads and caches warm up
             t0 = time.perf_counter()
             works[name]()
             times[name].append(time.perf_counter() - t0)

@@ -97,3 +97,13 @@ def test_scratchrnn_bench_help_shows_the_benchmarks_own_options(capfd):
     assert cli(["bench", "--help"]) == 0
     out = capfd.readouterr().out
     assert "--repeats" in out and "--ladder" in out and "comma separated" in out
+
+
+def test_each_timed_call_follows_an_untimed_one_of_the_same_work():
+    """Steady state per library: a turn is (settle, untimed call, timed call)."""
+    from benchmarks.timing import interleaved
+    calls = []
+    works = {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}
+    times = interleaved(works, repeats=3, warmup=1, settle_s=0.0)
+    assert {k: len(v) for k, v in times.items()} == {"a": 3, "b": 3}
+    assert calls == ["a", "b"] + ["a", "a", "b", "b", "b", "b", "a", "a", "a", "a", "b", "b"]
