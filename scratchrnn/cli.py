@@ -58,6 +58,15 @@ def _conv(key):
     return parse
 
 
+def add_text_options(p) -> None:
+    """How to read a text file (`run` and `predict`; app.prepare.read_options passes them)."""
+    p.add_argument("--no-header", action="store_const", const=True, help="the text file "
+                   "has no header row: its first row is samples (columns are then 0, 1, ...)")
+    p.add_argument("--sep", type=_conv("sep"), metavar="CHAR", help="separator of a text "
+                   "file: one character, tab, space or whitespace (default: ',' for .csv, tab "
+                   "for .tsv, detected for .txt)")
+
+
 def add_run_options(p: argparse.ArgumentParser) -> None:
     a = p.add_argument
     d = p.add_argument_group("data")
@@ -73,11 +82,7 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
                    "datetimes; the sampling rate is inferred from it")
     d.add_argument("--label-column", metavar="NAME", help="per-sample labels (0 normal, else "
                    "anomalous) for --task classify with --data")
-    d.add_argument("--no-header", action="store_const", const=True, help="the text file "
-                   "has no header row: its first row is samples (columns are then 0, 1, ...)")
-    d.add_argument("--sep", type=_conv("sep"), metavar="CHAR", help="separator of a text "
-                   "file: one character, tab, space or whitespace (default: ',' for .csv, tab "
-                   "for .tsv, detected for .txt)")
+    add_text_options(d)
     d.add_argument("--fs", type=_conv("fs"), metavar="HZ", help="sampling rate (default: inferred "
                    "from --time-column, else 1 sample per time unit)")
     d.add_argument("--max-samples", type=_conv("max_samples"), metavar="N", help="use the "
@@ -176,8 +181,7 @@ def build_parser() -> Parser:
         pred.add_argument(flag, metavar="NAME", help="as for `run` (default: as the run read "
                           "its recording; none: no such column)")
     pred.add_argument("--fs", type=_conv("fs"), metavar="HZ")
-    pred.add_argument("--no-header", action="store_const", const=True)
-    pred.add_argument("--sep", type=_conv("sep"), metavar="CHAR")
+    add_text_options(pred)
     pred.add_argument("--out", metavar="DIR", help="output folder (default "
                       "RUN_DIR/predictions/<recording name>)")
     pred.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
@@ -217,6 +221,13 @@ def fail(message: str, code: int = 2) -> int:
     return code
 
 
+def refused(err: Exception, debug: bool) -> int:
+    """Bad input: its first line, exit code 2 (with --debug: the traceback, re-raised)."""
+    if debug:
+        raise err
+    return fail(str(err).splitlines()[0] if str(err) else type(err).__name__)
+
+
 def cmd_run(args, argv) -> int:
     from .app import experiment
     from .app.prepare import load_and_prepare
@@ -233,24 +244,19 @@ def cmd_run(args, argv) -> int:
         prepared = load_and_prepare(spec)
         return experiment.run_experiment(spec, out, command, prepared=prepared)
     except (ValueError, OSError) as err:
-        if args.debug:
-            raise
-        return fail(str(err).splitlines()[0] if str(err) else type(err).__name__)
+        return refused(err, args.debug)
 
 
 def cmd_predict(args, argv) -> int:
     from .app.predict import write_predictions
+    from .app.prepare import read_options
 
-    options = ({"header": None} if args.no_header else {}) | ({"sep": args.sep} if args.sep
-                                                              else {})
     try:
         files = write_predictions(args.run_dir, args.data, args.out, model=args.model,
                                   column=args.column, time_column=args.time_column,
-                                  fs=args.fs, **options)
+                                  fs=args.fs, **read_options(args))
     except (ValueError, OSError) as err:
-        if args.debug:
-            raise
-        return fail(str(err).splitlines()[0] if str(err) else type(err).__name__)
+        return refused(err, args.debug)
     for path in files:
         print(path)
     return 0

@@ -47,8 +47,9 @@ def load_input(spec: RunSpec):
     return sig
 
 
-def read_options(spec: RunSpec) -> dict:
-    """How to read a text file: no header row, a given separator (pandas.read_csv's names)."""
+def read_options(spec) -> dict:
+    """How to read a text file: no header row, a given separator (pandas.read_csv's names);
+    spec: a RunSpec, or the parsed options of `scratchrnn predict`."""
     options = {"header": None} if spec.no_header else {}
     return options | ({"sep": spec.sep} if spec.sep else {})
 

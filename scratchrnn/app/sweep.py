@@ -24,7 +24,6 @@ import importlib
 import multiprocessing
 import signal
 import socket
-import sys
 import time
 from dataclasses import dataclass, field, replace
 
@@ -33,7 +32,7 @@ from tqdm import tqdm
 
 from ..engine import parallel
 from ..models import MODELS
-from ..train.loop import History, TrainConfig
+from ..train.loop import History, TrainConfig, show_progress
 from ..train.trainer import predict, train
 
 IMPLS = ("scratch", "torch")
@@ -194,7 +193,7 @@ def _run_in_parallel(tasks, data, cfg, on_run, finished) -> None:
         arrays = shared(data)
         futures = [pool.submit(_job, i, tasks[i], arrays, jcfg) for i in order]
         bar = tqdm(total=len(tasks), desc="runs", unit="run",
-                   disable=not (cfg.train.progress and _is_terminal()))
+                   disable=not show_progress(cfg.train))
         try:
             for future in cf.as_completed(futures):
                 i, run = future.result()
@@ -257,7 +256,3 @@ def _reachable(address: str) -> None:
     host, _, port = address.removeprefix("tcp://").rpartition(":")
     if address.startswith("tcp://") and port.isdigit():
         socket.create_connection((host.strip("[]"), int(port)), timeout=5).close()
-
-
-def _is_terminal() -> bool:
-    return sys.stderr is not None and sys.stderr.isatty()

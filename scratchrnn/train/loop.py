@@ -100,7 +100,8 @@ def batch_indices(n: int, batch_size: int | None, shuffle: bool, rng) -> list:
     return [order[i:i + batch_size] for i in range(0, n, batch_size)]
 
 
-def _show_progress(cfg: TrainConfig) -> bool:
+def show_progress(cfg: TrainConfig) -> bool:
+    """A progress bar when asked for and stderr is a terminal (never in logs or pipes)."""
     return bool(cfg.progress) and sys.stderr is not None and sys.stderr.isatty()
 
 
@@ -118,7 +119,7 @@ def fit(stepper, X_train, y_train, X_val, y_val, cfg: TrainConfig) -> FitResult:
     hist, best_state = History(), None
     train = stepper.prepare(X_train, y_train)   # onto the model's device once per run:
     val = stepper.prepare(X_val, y_val)         # batches are taken there, not copied again
-    bar = tqdm(range(int(cfg.epochs)), desc=cfg.desc, disable=not _show_progress(cfg),
+    bar = tqdm(range(int(cfg.epochs)), desc=cfg.desc, disable=not show_progress(cfg),
                file=sys.stderr, leave=False, dynamic_ncols=True)
     waited = 0
     try:
