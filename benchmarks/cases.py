@@ -1,7 +1,7 @@
 """One benchmark case = a closure per implementation that does one unit of work.
 
 train:     zero_grad, forward, MSE loss and its gradient, BPTT, Adam step (full batch)
-inference: forward only (scratch in eval mode; torch in eval mode under no_grad)
+inference: forward only, eval mode, under no_grad (scratchrnn's and torch's)
 On the GPU (device 'cuda': scratchrnn on CuPy, torch on CUDA) each unit of work ends by
 waiting for the GPU, so the time is the work's, not the time to queue it.
 
@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 import reference
-from scratchrnn import optim
+from scratchrnn import no_grad, optim
 from scratchrnn.losses import MSELoss
 from scratchrnn.models import MODELS
 
@@ -60,7 +60,8 @@ def scratch_work(case: Case, x, y, device: str = "cpu", engine: str = "fast"):
         model.eval()
 
         def infer():
-            model.forward(x)
+            with no_grad():          # as torch's side: nothing kept for a backward
+                model.forward(x)
             sync()
         return model, infer
     opt, loss = optim.Adam(model, lr=1e-3), MSELoss()

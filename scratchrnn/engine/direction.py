@@ -21,12 +21,13 @@ class Cache(NamedTuple):
 
 
 def direction_forward(cell, x, state0, p, nonlinearity="tanh", reverse=False,
-                      last_only=False, *, workspace=None):
+                      last_only=False, *, workspace=None, keep=True):
     """Run one direction: x (T,B,I), state0 tuple of (B,*) -> out, state_T, Cache.
 
     `cell` is a kernel module (engine.kernels.*). out: (T,B,P) in time order, or with
     last_only=True the output at time T-1 only (B,P). With several cores and enough work,
-    worker processes take shares of the batch rows.
+    worker processes take shares of the batch rows. keep=False (under no_grad): nothing
+    is kept for backward, and the Cache is None.
     """
     xp = namespace_of(x)
     ws = workspace or Workspace(xp)
@@ -38,11 +39,12 @@ def direction_forward(cell, x, state0, p, nonlinearity="tanh", reverse=False,
     result = None
     if len(rows) > 1:  # worker processes take rows[1:] (None: they are busy or absent)
         result = workers.forward(rows, ws, cell, x, state0, p, nonlinearity, reverse,
-                                 last_only)
+                                 last_only, keep)
     if result is None:
-        result = loop.forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only)
+        result = loop.forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only,
+                                   keep)
     out, state, run = result
-    return out, state, Cache(run, ws, generation)
+    return out, state, Cache(run, ws, generation) if keep else None
 
 
 def direction_backward(cell, dout, dstate_T, cache, p, grads, nonlinearity="tanh",

@@ -6,6 +6,7 @@ projection and biases included, followed by the kernel's elementwise part:
     z_t = [h_{t-1}; x_t; 1]                   (P+I+1, b), kept for all t in z (T+1, P+I+1, b)
     a_t = W z_t,   W = [W_hh | W_ih | b]      (R*H, b)    every gate at once
     h_t (, c_t) = kernel.forward(a_t, ...)    h_t written straight into z_{t+1}[:P]
+                                              (LSTM: c_t into a_{t+1}'s CARRIED block)
 
 Backward walks the steps in reverse. The gradient reaching h_t is the output's plus the
 one carried back from step t+1; the kernel turns it into da_t (R*H, b), and
@@ -22,20 +23,23 @@ the ones row of z_t gives the biases. The same for dx:
 (LSTM's projection W_hr is summed step by step, from the kernel's `dw`.)
 
 `pack` builds W from torch's gate-stacked parameters in the row blocks of the kernel's
-LAYOUT; `unpack_grads` sends dW's blocks back to torch's names. A reverse direction
+LAYOUT, negated where its SIGNS say (the sigmoid gates: see kernels/lstm.py); W_hh^T da,
+W_ih^T da and dW = da z^T are then all taken in those signed rows, and `unpack_grads`
+flips them back as it sends dW's blocks to torch's names. A reverse direction
 (bidirectional layers) is the same loop over the time-flipped sequence. The buffers come
 from a `Workspace` and are reused by the next call. This file runs in one process on one
 core; `direction.py` shares the batch with worker processes (`workers.py`), on NumPy
 only. On CuPy the whole batch is one block, and the LSTM and GRU steps' elementwise part
 is one GPU kernel (`kernels/fused.py`: the same equations through `cupy.fuse`).
 Shapes: T time, B batch (b in a block), I input, H hidden, P = proj_size or H,
-R row blocks (RNN 1, LSTM 4, GRU 4), F = P + I + 1 (P + I without biases).
+R row blocks (RNN 1, LSTM 4, GRU 4), E the kernel's CARRIED blocks (LSTM 1: c_t),
+F = P + I + 1 (P + I without biases).
 """
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from ..backend import namespace_of
+from ..backend import ignore_overflow, namespace_of
 from .kernels import StepWeights, fused
 from .parallel import blas_threads
 
@@ -43,8 +47,8 @@ from .parallel import blas_threads
 class DirectionCache(NamedTuple):
     """What backward needs of a forward_rows call."""
     z: object        # T+1,F,B  [h_{t-1}; x_t; 1] for t < T, h_T in z[T, :P]
-    a: object        # T,R*H,B  the activated gates (as the kernels left them)
-    cs: list         # (T+1,H,B) LSTM's cell states c_0..c_T, else empty
+    a: object        # T+1,(R+E)*H,B  the activated gates (as the kernels left them)
+    cs: list         # (T+1,H,B) LSTM's cell states c_0..c_T (views into a), else empty
     steps: list      # T kernel caches
     reverse: bool
     w: object        # R*H,F  the packed W the forward used
@@ -55,7 +59,8 @@ def _flip(a, reverse):
 
 
 def pack(cell, p, P):
-    """W = [W_hh | W_ih | b] (R*H, F): row block j holds torch gates cell.LAYOUT[j] = (kh, kx).
+    """W = [W_hh | W_ih | b] (R*H, F): row block j holds torch gates cell.LAYOUT[j] = (kh, kx),
+    times cell.SIGNS[j] (+1 or -1: exact).
 
     kh is the gate whose W_hh rows (and b_hh) fill the h-columns, kx the gate whose W_ih
     rows (and b_ih) fill the x-columns; None leaves them zero. The bias column (absent
@@ -74,6 +79,7 @@ def pack(cell, p, P):
             W[j, :, P:P + I] = w_ih[kx]
             if bias:
                 W[j, :, -1] += p["b_ih"].reshape(K, H)[kx]
+        W[j] *= cell.SIGNS[j]
     return W.reshape(-1, W.shape[2])
 
 
@@ -84,52 +90,59 @@ def unpack_grads(cell, dW, grads, P):
     dW = dW.reshape(len(layout), H, -1)
     g_hh, g_ih = grads["w_hh"].reshape(K, H, P), grads["w_ih"].reshape(K, H, I)  # views
     for j, (kh, kx) in enumerate(layout):
+        block = dW[j] * cell.SIGNS[j]                         # back to torch's signs
         if kh is not None:
-            g_hh[kh] += dW[j, :, :P]
+            g_hh[kh] += block[:, :P]
             if bias:
-                grads["b_hh"].reshape(K, H)[kh] += dW[j, :, -1]
+                grads["b_hh"].reshape(K, H)[kh] += block[:, -1]
         if kx is not None:
-            g_ih[kx] += dW[j, :, P:P + I]
+            g_ih[kx] += block[:, P:P + I]
             if bias:
-                grads["b_ih"].reshape(K, H)[kx] += dW[j, :, -1]
+                grads["b_ih"].reshape(K, H)[kx] += block[:, -1]
 
 
-def forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only):
+def forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only, keep=True):
     """One direction in this process: x (T,B,I), state0 tuple of (B,*) -> out, state_T, cache.
 
     out: (T,B,P) in time order, or with last_only=True only the output at time T-1 (B,P).
     `p` maps 'w_ih', 'w_hh', 'b_ih', 'b_hh', 'w_hr' to torch-shaped arrays (or None).
+    keep=False (no_grad): cache is None, and the gates live in a ring of two steps'
+    buffers (step t in a[t % 2]) instead of T+1: no backward will read them.
     """
     xp = namespace_of(x)
     xs = _flip(x, reverse)                                    # T,B,I processing order
     T, B, I = xs.shape
-    P, R = state0[0].shape[1], len(cell.LAYOUT)
+    P, R, E = state0[0].shape[1], len(cell.LAYOUT), cell.CARRIED
     W = pack(cell, p, P)                                      # R*H,F
     H, F, dtype = W.shape[0] // R, W.shape[1], W.dtype
     w = StepWeights(p["w_hr"], nonlinearity)
     z = ws.empty("z", (T + 1, F, B), dtype)                   # [h_{t-1}; x_t; 1] per step
-    a = ws.empty("a", (T, R * H, B), dtype)                   # pre-activations -> gates
-    cs = [ws.empty(("c", k), (T + 1, s0.shape[1], B), dtype)  # LSTM's cell state
-          for k, s0 in enumerate(state0[1:])]
+    n = T + 1 if keep else 2                                  # steps kept: a[t % n]
+    a = ws.empty("a", (n, (R + E) * H, B), dtype)                # pre-activations -> gates
+    cs = [a[:, (R + k) * H:(R + k + 1) * H] for k in range(E)]  # c_t: a[t % n, R*H:]
     z[:T, P:P + I] = xs.transpose(0, 2, 1)                    # x_t as columns
     if F > P + I:
         z[:, -1] = 1
     z[0, :P] = state0[0].T
     for c, s0 in zip(cs, state0[1:]):
         c[0] = s0.T
-    states = list(zip(z[:, :P], *cs))                         # (h_t, c_t) views, t = 0..T
-    gates = a.reshape(T, R, H, B)
+    states = [(z[t, :P], *(c[t % n] for c in cs)) for t in range(T + 1)]  # (h_t, c_t) views
+    gates = a.reshape(n, R + E, H, B)
     step = fused.forward_of(cell, xp)                         # on CuPy: one kernel
     steps = []
-    with blas_threads(1):  # this loop is one core's work (the others run worker shares)
+    # this loop is one core's work (the others run worker shares); exp(u) may overflow
+    # to inf in a sigmoid, which gives its exact limit 0
+    with blas_threads(1), ignore_overflow(xp):
         for t in range(T):
-            xp.matmul(W, z[t], out=a[t])                      # a_t = W [h; x; 1]
-            steps.append(step(gates[t], states[t], states[t + 1], w))
+            xp.matmul(W, z[t], out=a[t % n, :R * H])          # a_t = W [h; x; 1]
+            cache = step(gates[t % n], states[t], states[t + 1], w)
+            if keep:
+                steps.append(cache)
     t_last = 0 if reverse else T - 1                          # the step that is time T-1
     out = z[t_last + 1, :P].T.copy() if last_only else \
         _flip(z[1:, :P].transpose(0, 2, 1), reverse).copy()   # B,P or T,B,P (z is reused)
-    state = (z[T, :P].T.copy(),) + tuple(c[T].T.copy() for c in cs)
-    return out, state, DirectionCache(z, a, cs, steps, reverse, W)
+    state = tuple(s.T.copy() for s in states[T])
+    return out, state, DirectionCache(z, a, cs, steps, reverse, W) if keep else None
 
 
 def backward_rows(cell, dout, dstate_T, cache, p, grads, nonlinearity, truncate, ws):
@@ -155,7 +168,7 @@ def backward_rows(cell, dout, dstate_T, cache, p, grads, nonlinearity, truncate,
     da = ws.empty("da", (T, RH, B), dtype)                    # d(pre-activations)
     z, cs = cache.z, cache.cs
     s = ws.empty("s", (T, cell.SLOPES, H, B), dtype)          # the slopes of every step
-    cell.slopes(cache.a.reshape(T, R, H, B), (z[:T, :P], *(c[:T] for c in cs)),
+    cell.slopes(cache.a.reshape(T + 1, -1, H, B)[:T], (z[:T, :P], *(c[:T] for c in cs)),
                 (z[1:, :P], *(c[1:] for c in cs)), s, w)
     dh = dstate_T[0].T.copy()                                 # P,B (ours: updated in place)
     dc = [d.T.copy() for d in dstate_T[1:]]                   # H,B LSTM's cell state

@@ -76,23 +76,24 @@ def start(count: int) -> list:
         return [worker.proc.pid for worker in lent]
 
 
-def forward(rows, ws, cell, x, state0, p, nonlinearity, reverse, last_only):
-    """loop.forward_rows with rows[k>0] in workers: (out, state_T, SharedCache) or None."""
+def forward(rows, ws, cell, x, state0, p, nonlinearity, reverse, last_only, keep=True):
+    """loop.forward_rows with rows[k>0] in workers: (out, state_T, SharedCache) or None
+    (keep=False: the cache is None, and the workers keep nothing either)."""
     with _lend(len(rows) - 1) as lent:
         if lent is None:
             return None
         key, generation = _key_of(ws), next(_counter)
         for worker, r in zip(lent, rows[1:]):
             worker.send("forward", key, generation, cell.__name__, x[:, r],
-                        tuple(s[r] for s in state0), p, nonlinearity, reverse, last_only)
+                        tuple(s[r] for s in state0), p, nonlinearity, reverse, last_only, keep)
         with single_core():
             out, state, here = loop.forward_rows(cell, x[:, rows[0]],
                                                  tuple(s[rows[0]] for s in state0), p,
-                                                 nonlinearity, reverse, ws, last_only)
+                                                 nonlinearity, reverse, ws, last_only, keep)
         parts = [(out, state)] + [w.receive() for w in lent]
     out = np.concatenate([o for o, _ in parts], axis=0 if last_only else 1)
     state = tuple(np.concatenate(s) for s in zip(*(s for _, s in parts)))
-    return out, state, SharedCache(rows, here, key, generation)
+    return out, state, SharedCache(rows, here, key, generation) if keep else None
 
 
 def backward(cache, ws, cell, dout, dstate_T, p, grads, nonlinearity, truncate):
@@ -229,11 +230,11 @@ def shutdown() -> None:
 
 
 # -- the worker's side ---------------------------------------------------------------
-def _forward(state, generation, cell, x, state0, p, nonlinearity, reverse, last_only):
+def _forward(state, generation, cell, x, state0, p, nonlinearity, reverse, last_only, keep):
     state["generation"] = generation
     out, final, state["cache"] = loop.forward_rows(
         importlib.import_module(cell), x, state0, p, nonlinearity, reverse,
-        state["workspace"], last_only)
+        state["workspace"], last_only, keep)
     return out, final
 
 

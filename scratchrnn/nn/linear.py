@@ -6,6 +6,7 @@ import numpy as np
 from .. import init as _init
 from ..backend import get_xp, resolve_dtype
 from ..errors import ShapeError
+from ..grad_mode import NO_CACHE, is_grad_enabled
 from .module import Module
 
 
@@ -29,13 +30,14 @@ class Linear(Module):
             seed, np.random.Generator) else seed)
         for name, value in host.items():
             self._add_param(name, self.xp.asarray(value, dtype=self.dtype))
-        self._x = None
+        self._x, self._kept = None, True  # _kept: False after a forward under no_grad
 
     def forward(self, x):
         if x.shape[-1] != self.in_features:
             raise ShapeError(f"Linear: expected input with last dimension {self.in_features}, "
                              f"got shape {tuple(x.shape)}")
-        self._x = x
+        self._kept = is_grad_enabled()
+        self._x = x if self._kept else None
         y = x @ self._params["weight"].T  # ...,O
         if self.bias:
             y += self._params["bias"]
@@ -44,7 +46,8 @@ class Linear(Module):
     def backward(self, dy):
         """Accumulate dW, db; return dx with the shape of the last forward's input."""
         if self._x is None:
-            raise RuntimeError("Linear.backward called before forward")
+            raise RuntimeError("Linear.backward " + (
+                "called before forward" if self._kept else f"impossible: {NO_CACHE}"))
         x = self._x
         if dy.shape != x.shape[:-1] + (self.out_features,):
             raise ShapeError(f"Linear.backward: expected gradient of shape "

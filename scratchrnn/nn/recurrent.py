@@ -29,6 +29,7 @@ from .. import init as _init
 from ..backend import asarray, check_engine, get_engine, get_xp, resolve_dtype
 from ..cells import CELLS
 from ..errors import ShapeError
+from ..grad_mode import NO_CACHE, is_grad_enabled
 from .module import Module
 
 
@@ -67,7 +68,7 @@ class RNNBase(Module):
         self.num_directions = 2 if bidirectional else 1
         self._rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         self._build_params()
-        self._cache = None
+        self._cache, self._kept = None, True  # _kept: False after a forward under no_grad
         self._workspaces = {}  # (layer, direction) -> Workspace: buffers reused across calls
 
     # -- engine -----------------------------------------------------------------------
@@ -80,15 +81,15 @@ class RNNBase(Module):
     def engine(self, name) -> None:
         self._engine = check_engine(name)
 
-    def _run_forward(self, engine_name, layer, d, inp, state0, last):
+    def _run_forward(self, engine_name, layer, d, inp, state0, last, keep):
         p = self._direction(self._params, self._suffix(layer, d))
-        if engine_name == "plain":
+        if engine_name == "plain":  # the lesson keeps its cache; under no_grad it is dropped
             return bptt.direction_forward(CELLS[self.mode], inp, state0, p, self.nonlinearity,
                                           reverse=bool(d), last_only=last)
         return fast_engine.direction_forward(fast_engine.KERNELS[self.mode], inp, state0, p,
                                              self.nonlinearity, reverse=bool(d),
                                              last_only=last,
-                                             workspace=self._workspace(layer, d))
+                                             workspace=self._workspace(layer, d), keep=keep)
 
     def _run_backward(self, engine_name, layer, d, dout, dstate_T, cache, truncate):
         sfx = self._suffix(layer, d)
@@ -153,6 +154,7 @@ class RNNBase(Module):
         x, batched = self._check_input(input)                 # T,B,I
         states = self._check_hx(hx, batched, x.shape[1])      # tuple of (D*L,B,*)
         xp, D, engine_name = self.xp, self.num_directions, self.engine
+        keep = is_grad_enabled()                              # False under no_grad()
         caches, masks, finals = [], [], [[] for _ in states]
         inp = x
         for layer in range(self.num_layers):
@@ -160,7 +162,8 @@ class RNNBase(Module):
             last = last_only and layer == self.num_layers - 1
             for d in range(D):
                 state0 = tuple(s[layer * D + d] for s in states)
-                out, state_T, cache = self._run_forward(engine_name, layer, d, inp, state0, last)
+                out, state_T, cache = self._run_forward(engine_name, layer, d, inp, state0, last,
+                                                        keep)
                 outs.append(out)
                 layer_caches.append(cache)
                 for k, s in enumerate(state_T):
@@ -178,7 +181,9 @@ class RNNBase(Module):
             output = output[0] if last_only else output[:, 0]
             h_n = tuple(h[:, 0] for h in h_n)
         self._cache = _ForwardCache(engine_name, caches, masks, batched,
-                                    tuple(h.shape for h in h_n), tuple(output.shape))
+                                    tuple(h.shape for h in h_n), tuple(output.shape)) \
+            if keep else None
+        self._kept = keep
         return output, (h_n if self.mode == "LSTM" else h_n[0])
 
     def _workspace(self, layer, d):
@@ -206,7 +211,8 @@ class RNNBase(Module):
         (dh_0, dc_0) for LSTM (the gradient on the zero state when hx was None).
         """
         if self._cache is None:
-            raise RuntimeError(f"{self.mode}.backward called before forward")
+            raise RuntimeError(f"{self.mode}.backward " + (
+                "called before forward" if self._kept else f"impossible: {NO_CACHE}"))
         cache, xp, D = self._cache, self.xp, self.num_directions
         truncate = self._check_truncate(truncate)
         dout = asarray(grad_output, xp, self.dtype)

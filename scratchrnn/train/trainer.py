@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import optim
 from ..backend import asarray, to_numpy
+from ..grad_mode import no_grad
 from ..optim import clip_grad_norm_, clip_grad_value_
 from .loop import FitResult, TrainConfig, fit
 from .losses import make_loss
@@ -77,7 +78,7 @@ class ScratchStepper:
 
     def evaluate(self, X, y) -> float:
         self.model.eval()
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"), no_grad():
             return float(self.criterion.forward(self.model.forward(X), y))
 
     def snapshot(self) -> dict:
@@ -97,8 +98,9 @@ def train(model, X_train, y_train, X_val, y_val, cfg: TrainConfig | None = None,
 def predict(model, X, batch_size: int = 4096) -> np.ndarray:
     """Model outputs on X (N,T,I) in eval mode, as a NumPy array (N,O); chunked to bound memory."""
     model.eval()
-    outs = [to_numpy(model.forward(asarray(X[i:i + batch_size], model.xp, model.dtype)))
-            for i in range(0, len(X), batch_size)]
+    with no_grad():                                 # no backward follows: nothing is kept
+        outs = [to_numpy(model.forward(asarray(X[i:i + batch_size], model.xp, model.dtype)))
+                for i in range(0, len(X), batch_size)]
     return np.concatenate(outs) if outs else np.zeros((0, model.output_size))
 
 

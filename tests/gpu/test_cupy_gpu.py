@@ -56,16 +56,17 @@ def test_fused_steps_match_the_kernels_numpy_lines(mode, dtype, tol):
     against the kernel's NumPy lines on the same numbers; every output, dtype kept."""
     import cupy
     cell, rng = KERNELS[mode], np.random.default_rng(3)
-    H, b, k = 7, 33, 2 if mode == "LSTM" else 1             # k states: (h, c) or (h,)
-    host = [rng.normal(size=(4, H, b)), rng.normal(size=(k, H, b)), rng.normal(size=(k, H, b))]
+    R, E, H, b = len(cell.LAYOUT), cell.CARRIED, 7, 33      # E: LSTM's c sits in a[R:]
+    host = [rng.normal(size=(R + E, H, b)), rng.normal(size=(H, b)),
+            rng.normal(size=(1 + E, H, b))]
     results = []
     for xp in (np, cupy):
-        a, state, dnew = (xp.array(v, dtype=dtype) for v in host)   # copies: a is changed
-        new, w = xp.empty_like(state), StepWeights()
-        cache = fused.forward_of(cell, xp)(a, tuple(state), tuple(new), w)
+        a, h, dnew = (xp.array(v, dtype=dtype) for v in host)       # copies: a is changed
+        state, new, w = (h, *a[R:]), xp.empty_like(dnew), StepWeights()
+        cache = fused.forward_of(cell, xp)(a, state, tuple(new), w)
         s = xp.empty((1, cell.SLOPES, H, b), dtype=dtype)
-        cell.slopes(a[None], tuple(state[:, None]), tuple(new[:, None]), s, w)
-        da = xp.empty_like(a)
+        cell.slopes(a[None], tuple(v[None] for v in state), tuple(new[:, None]), s, w)
+        da = xp.empty((R, H, b), dtype=dtype)
         direct, _ = fused.backward_of(cell, xp)(tuple(dnew), cache, s[0], da, w)
         out = {"gates": a, "new state": new, "da": da, **cache._asdict(),
                **{f"direct[{j}]": d for j, d in enumerate(direct) if d is not None}}

@@ -19,7 +19,6 @@ import fakecupy
 import scratchrnn.cells.gru as gru_cell
 import scratchrnn.engine.direction as direction
 import scratchrnn.engine.kernels.fused as fused
-import scratchrnn.engine.kernels.lstm as lstm_kernel
 import scratchrnn.engine.workers as workers
 import scratchrnn.nn as snn
 from scratchrnn import init, optim
@@ -89,9 +88,8 @@ def test_layers_on_the_stand_in_give_numpys_numbers(cp, engine, config):
 @pytest.mark.parametrize("engine", ["plain", "fast"])
 def test_a_planted_numpy_call_in_a_cell_is_caught(cp, monkeypatch, engine):
     """The check can fail: np.tanh instead of the namespace's tanh, in the lesson's GRU
-    cell and in the fast engine's LSTM kernel (its fused kernel, on CuPy)."""
+    cell and in the fast engine's LSTM step (its fused kernel, which CuPy runs)."""
     monkeypatch.setattr(gru_cell, "tanh", np.tanh)
-    monkeypatch.setattr(lstm_kernel, "tanh", np.tanh)
     monkeypatch.setattr(fused, "tanh", np.tanh)
     layer = (snn.GRU if engine == "plain" else snn.LSTM)(2, 3, engine=engine, backend="cupy")
     with pytest.raises(TypeError, match="ufunc|NumPy"):
@@ -166,29 +164,29 @@ def test_the_fast_engine_fuses_lstm_and_gru_steps_on_cupy_only(cp, monkeypatch):
     assert not cp.FUSED
 
 
-def _drop_carried_cell_gradient(dm, dc_next, i, f, g, c_prev, tanh_c, s_i, s_f, s_o, s_g,
-                                s_c, di, df, do, dg):
+def _drop_carried_cell_gradient(dm, dc_next, i, f, g, c_prev, tanh_c, s_o, s_i, s_f, s_g,
+                                s_c, do, di, df, dg):
     dc = dm * s_c                                           # planted: + dc_next dropped
+    do[...] = dm * tanh_c * s_o
     di[...] = dc * g * s_i
     df[...] = dc * c_prev * s_f
-    do[...] = dm * tanh_c * s_o
     dg[...] = dc * i * s_g
     return dc * f
 
 
 def _drop_reset_gate(r, z, gh, n, h_prev, h):
-    r[...] = fused.sigmoid(r)
-    z[...] = fused.sigmoid(z)
+    r[...] = fused.sigmoid_of_minus(r)
+    z[...] = fused.sigmoid_of_minus(z)
     n[...] = fused.tanh(n)                                  # planted: + r * gh dropped
     h[...] = (h_prev - n) * z + n
 
 
-def _drop_forget_gate(i, f, o, g, c_prev, c, m):
-    i[...] = fused.sigmoid(i)
-    f[...] = fused.sigmoid(f)
-    o[...] = fused.sigmoid(o)
+def _drop_forget_gate(o, i, f, g, c_prev, c, m):
+    o[...] = fused.sigmoid_of_minus(o)
+    i[...] = fused.sigmoid_of_minus(i)
+    f[...] = fused.sigmoid_of_minus(f)
     g[...] = fused.tanh(g)
-    c[...] = c_prev + i * g                                 # planted: f * c_prev -> c_prev
+    c[...] = i * g + c_prev                                 # planted: f * c_prev -> c_prev
     tanh_c = fused.tanh(c)
     m[...] = o * tanh_c
     return tanh_c

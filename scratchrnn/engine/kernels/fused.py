@@ -7,8 +7,8 @@ Python function of arrays once per dtype and ndim and compiles all of its elemen
 arithmetic into one kernel, so the functions below are the kernels' lines written once
 more as plain equations, one line each:
 
-    lstm_forward    i, f, o = sigma(.),  g = tanh(.),  c' = f c + i g,  m = o tanh(c')
-    lstm_backward   dc = dc' + dm s_c,  d(pre-act) = [dc g, dc c, dm tanh(c'), dc i] * s
+    lstm_forward    o, i, f = sigma(.),  g = tanh(.),  c' = f c + i g,  m = o tanh(c')
+    lstm_backward   dc = dc' + dm s_c,  d(pre-act) = [dm tanh(c'), dc g, dc c, dc i] * s
     gru_forward     r, z = sigma(.),  n = tanh(gx + r gh),  h' = n + z (h - n)
     gru_backward    da_z = dh s_z,  da_n = dh s_n,  da_r = da_n s_r,  da_gh = da_n r
 
@@ -36,9 +36,10 @@ from . import gru, lstm
 ENABLED = True  # False: CuPy runs the kernels' unfused lines too (to time what fusing buys)
 
 
-def sigmoid(x):
-    """sigma(x) = 1 / (1 + exp(-x)), the operations of functional.sigmoid, as one expression."""
-    return 1 / (1 + namespace_of(x).exp(-x))
+def sigmoid_of_minus(u):
+    """sigma(x) for u = -x (the kernels' negated rows, SIGNS): 1 / (1 + exp(u)), as the
+    kernels' three calls, in one expression."""
+    return 1 / (1 + namespace_of(u).exp(u))
 
 
 def tanh(x):
@@ -46,35 +47,35 @@ def tanh(x):
 
 
 # -- the fused functions: the equations of the kernels' docstrings ---------------------------
-def lstm_forward(i, f, o, g, c_prev, c, m):
-    """Gates i, f, o, g (H,b) activated IN PLACE; writes c' into c and o tanh(c') into m
-    (h' itself, or the input of the projection); returns tanh(c')."""
-    i[...] = sigmoid(i)                         # input gate
-    f[...] = sigmoid(f)                         # forget gate
-    o[...] = sigmoid(o)                         # output gate
+def lstm_forward(o, i, f, g, c_prev, c, m):
+    """Gates o, i, f (as u = -x), g (H,b) activated IN PLACE; writes c' into c and
+    o tanh(c') into m (h' itself, or the input of the projection); returns tanh(c')."""
+    o[...] = sigmoid_of_minus(o)                # output gate
+    i[...] = sigmoid_of_minus(i)                # input gate
+    f[...] = sigmoid_of_minus(f)                # forget gate
     g[...] = tanh(g)                            # candidate cell
-    c[...] = f * c_prev + i * g                 # c' = f c + i g
+    c[...] = i * g + f * c_prev                 # c' = f c + i g
     tanh_c = tanh(c)
     m[...] = o * tanh_c                         # m = o tanh(c')
     return tanh_c
 
 
-def lstm_backward(dm, dc_next, i, f, g, c_prev, tanh_c, s_i, s_f, s_o, s_g, s_c,
-                  di, df, do, dg):
-    """Writes d(pre-activation) into di, df, do, dg (H,b); returns dc_prev = dc * f."""
+def lstm_backward(dm, dc_next, i, f, g, c_prev, tanh_c, s_o, s_i, s_f, s_g, s_c,
+                  do, di, df, dg):
+    """Writes d(pre-activation) into do, di, df, dg (H,b); returns dc_prev = dc * f."""
     dc = dc_next + dm * s_c                     # everything that reaches c'
+    do[...] = dm * tanh_c * s_o
     di[...] = dc * g * s_i
     df[...] = dc * c_prev * s_f
-    do[...] = dm * tanh_c * s_o
     dg[...] = dc * i * s_g
     return dc * f
 
 
 def gru_forward(r, z, gh, n, h_prev, h):
-    """Pre-activations r, z, gh = W_hn h + b_hn, n = W_in x + b_in (H,b) IN PLACE
-    (n becomes the candidate); writes h' into h."""
-    r[...] = sigmoid(r)                         # reset gate
-    z[...] = sigmoid(z)                         # update gate
+    """Pre-activations r, z (as u = -x), gh = W_hn h + b_hn, n = W_in x + b_in (H,b)
+    IN PLACE (n becomes the candidate); writes h' into h."""
+    r[...] = sigmoid_of_minus(r)                # reset gate
+    z[...] = sigmoid_of_minus(z)                # update gate
     n[...] = tanh(n + r * gh)                   # n = tanh(W_in x + b_in + r (W_hn h + b_hn))
     h[...] = (h_prev - n) * z + n               # h' = (1 - z) n + z h
 
@@ -83,7 +84,7 @@ def gru_backward(dh, r, z, s_z, s_n, s_r, da_r, da_z, da_gh, da_n):
     """Writes d(pre-activation) into da_r, da_z, da_gh, da_n (H,b); returns dh * z."""
     da_z[...] = dh * s_z
     da_n[...] = dh * s_n
-    da_r[...] = da_n * s_r                      # dr = da_n gh, times r(1-r)
+    da_r[...] = da_n * s_r                      # dr = da_n gh, times (r-1)r
     da_gh[...] = da_n * r                       # gh entered as r * gh
     return dh * z
 
@@ -105,12 +106,12 @@ def lstm_step(a, state, new, w):
     """lstm.forward with its elementwise lines as one kernel (lstm_forward)."""
     xp = namespace_of(a)
     h, c = new
-    i, f, o, g = a                                          # H,b views
+    o, i, f, g, c_prev = a                                  # H,b views (c_prev: state[1])
     m = h if w.w_hr is None else xp.empty_like(c)           # H,b
-    tanh_c = one_kernel(lstm_forward, xp)(i, f, o, g, state[1], c, m)
+    tanh_c = one_kernel(lstm_forward, xp)(o, i, f, g, c_prev, c, m)
     if w.w_hr is not None:
         xp.matmul(w.w_hr, m, out=h)                         # h' = W_hr m
-    return lstm.Cache(a, state[1], tanh_c, m)
+    return lstm.Cache(a, tanh_c, m)
 
 
 def lstm_step_backward(dnew, cache, s, da, w):
@@ -118,10 +119,10 @@ def lstm_step_backward(dnew, cache, s, da, w):
     xp = namespace_of(da)
     dh, dc_next = dnew
     dm, dw = lstm.through_projection(dh, cache, w)          # H,b
-    i, f, _, g = cache.gates
-    di, df, do, dg = da
-    dc_prev = one_kernel(lstm_backward, xp)(dm, dc_next, i, f, g, cache.c_prev, cache.tanh_c,
-                                            *s, di, df, do, dg)
+    _, i, f, g, c_prev = cache.gates
+    do, di, df, dg = da
+    dc_prev = one_kernel(lstm_backward, xp)(dm, dc_next, i, f, g, c_prev, cache.tanh_c,
+                                            *s, do, di, df, dg)
     return (None, dc_prev), dw
 
 

@@ -11,10 +11,12 @@ Note: torch (and cuDNN) apply the reset gate AFTER the recurrent matmul,
 candidate needs its h-part and x-part apart: four row blocks (LAYOUT) r, z,
 gh = W_hn h + b_hn, gx = W_in x + b_in.
 
-Shapes (one column per sample): a (4,H,b), h (H,b). Backward, with dh the gradient
-reaching h' and the slopes s of the step (sigma' = s(1-s), tanh' = 1 - n^2):
+Shapes (one column per sample): a (4,H,b), h (H,b). The rows r, z of the packed W are
+negated (SIGNS): a holds u = -(pre-activation) there, so sigma = 1 / (1 + exp(u)) is
+three calls, and d sigma / du = (sigma-1) sigma. Backward, with dh the gradient reaching
+h' and the slopes s of the step (tanh' = 1 - n^2):
 
-    s = [(h - n) z(1-z), (1-z)(1-n^2), gh r(1-r)]                  need no gradient
+    s = [(n - h) z(1-z), (1-z)(1-n^2), gh (r-1)r]                  need no gradient
     da_z = dh * s[0];  da_n = dh * s[1];  da_r = da_n * s[2];  da_gh = da_n * r
     d(pre-activation) = [da_r, da_z, da_gh, da_n];   dh_prev = dh * z  (+ W_hh^T da, caller)
 
@@ -24,10 +26,11 @@ gru_backward, these lines once more as equations (engine/kernels/fused.py).
 from typing import NamedTuple
 
 from ...backend import namespace_of
-from ...functional import sigmoid, tanh
 
 GATES = 3  # torch's stacked gates: weight_ih is (GATES*H, I)
 LAYOUT = ((0, 0), (1, 1), (2, None), (None, 2))   # r, z, W_hn h + b_hn, W_in x + b_in
+SIGNS = (-1, -1, 1, 1)                            # r, z rows hold u = -(pre-activation)
+CARRIED = 0                                      # no state kept in the step's buffer
 SLOPES = 3
 
 
@@ -36,13 +39,17 @@ class Cache(NamedTuple):
 
 
 def forward(a, state, new, w):
-    """a (4,H,b) pre-activations r, z, gh, gx; state = (h,); writes h' into new."""
+    """a (4,H,b): u_r, u_z, gh, gx; state = (h,); writes h' into new. The caller
+    silences exp's overflow (sigma -> 0 exactly)."""
     xp = namespace_of(a)
     (h_prev,), (h,) = state, new
     r, z, gh, n = a                                         # H,b views
-    sigmoid(a[:2], out=a[:2])                               # r, z (in place)
+    sig = a[:2]                                             # u_r, u_z -> r, z (in place)
+    xp.exp(sig, out=sig)
+    sig += 1
+    xp.reciprocal(sig, out=sig)                             # sigma = 1 / (1 + exp(u))
     n += r * gh                                             # gx + r * (W_hn h + b_hn)
-    tanh(n, out=n)                                          # n (in place of gx)
+    xp.tanh(n, out=n)                                       # n (in place of gx)
     xp.subtract(h_prev, n, out=h)
     h *= z
     h += n                                                  # h' = n + z (h - n)
@@ -50,18 +57,18 @@ def forward(a, state, new, w):
 
 
 def slopes(a, prev, new, s, w):
-    """Steps t0..t1 at once, (n,...) arrays: s = [(h-n) z(1-z), (1-z)(1-n^2), gh r(1-r)]."""
+    """Steps t0..t1 at once, (n,...) arrays: s = [(n-h) z(1-z), (1-z)(1-n^2), gh (r-1)r]."""
     xp = namespace_of(a)
     r, z, gh, n = a[:, 0], a[:, 1], a[:, 2], a[:, 3]
     one_minus_z = 1 - z
     xp.multiply(z, one_minus_z, out=s[:, 0])
-    s[:, 0] *= prev[0] - n                                  # dh'/dz = h - n
+    s[:, 0] *= n - prev[0]                                  # dh'/dz = h - n, dz/du = -z(1-z)
     xp.multiply(n, n, out=s[:, 1])
     xp.subtract(1, s[:, 1], out=s[:, 1])
     s[:, 1] *= one_minus_z                                  # dh'/d(pre-act n) = (1-z)(1-n^2)
-    xp.subtract(1, r, out=s[:, 2])
+    xp.subtract(r, 1, out=s[:, 2])
     s[:, 2] *= r
-    s[:, 2] *= gh                                           # d(pre-act n)/d(pre-act r)
+    s[:, 2] *= gh                                           # d(pre-act n)/d u_r
 
 
 def backward(dnew, cache, s, da, w):
@@ -72,6 +79,6 @@ def backward(dnew, cache, s, da, w):
     da_r, da_z, da_gh, da_n = da
     xp.multiply(dh, s[0], out=da_z)
     xp.multiply(dh, s[1], out=da_n)
-    xp.multiply(da_n, s[2], out=da_r)                       # dr = da_n gh, times r(1-r)
+    xp.multiply(da_n, s[2], out=da_r)                       # dr = da_n gh, times (r-1)r
     xp.multiply(da_n, r, out=da_gh)                         # gh entered as r * gh
     return (dh * z,), {}

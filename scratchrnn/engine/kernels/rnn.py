@@ -17,6 +17,8 @@ from ...functional import ACTIVATIONS, activation_slope
 
 GATES = 1  # torch's stacked gates: weight_ih is (GATES*H, I)
 LAYOUT = ((0, 0),)   # one block: W_hh, W_ih and both biases of the only "gate"
+SIGNS = (1,)         # the packed rows as torch's (no sigmoid to rewrite)
+CARRIED = 0          # no state kept in the step's buffer
 SLOPES = 1           # s = act'(a)
 
 
