@@ -110,6 +110,57 @@ for name, d in max_diff_by_layer.items():
     print(f"{name:<10} max difference {d:.1e}")
 
 # %% [markdown]
+# **Predict, then run.** torch's GRU (and so scratchrnn's, which matches it above) multiplies
+# the reset gate into the *result* of the recurrent product,
+# `n = tanh(gi_n + r * (h W_hn^T + b_hn))`; the GRU of Cho et al. (2014) multiplies it into
+# the state, `n = tanh(gi_n + (r * h) W_hn^T + b_hn)` (docs/cells.md, "Where the reset gate
+# acts"). Force r = 0 in a GRU by setting the reset gate's input bias to -1000
+# (sigma(-1000) is exactly 0 in float64). Before running: does the output still depend on
+# (a) the initial state h_0, (b) W_hn, the n block of `weight_hh`, (c) b_hn, the n block of
+# `bias_hh`? Which answer would be different in Cho et al.'s GRU? Write your guesses down.
+
+# %%
+gru = snn.GRU(I, H, dtype="float64", seed=7)
+gru.params["bias_ih_l0"][:H] = -1e3           # the r rows (gates r, z, n): r = sigma(-1e3) = 0
+rng_gru = np.random.default_rng(7)             # its own numbers: `rng` below is unchanged
+x_gru, h0_gru = rng_gru.normal(size=(T, B, I)), rng_gru.normal(size=(1, B, H))   # T,B,I  1,B,H
+base, _ = gru.forward(x_gru, h0_gru)                                   # T,B,H
+
+
+def output_change(name=None, rows=slice(None), dh0=0.0):
+    """max |change of the output| when 1 is added to params[name][rows], or dh0 to h_0."""
+    saved = None if name is None else gru.params[name].copy()
+    if name is not None:
+        gru.params[name][rows] += 1.0
+    try:
+        out_changed, _ = gru.forward(x_gru, h0_gru + dh0)
+        return float(np.abs(out_changed - base).max())
+    finally:
+        if name is not None:
+            gru.params[name][...] = saved
+
+
+n_rows = slice(2 * H, 3 * H)                                           # the n block of 3H rows
+reset_zero = {"h_0": output_change(dh0=1.0),
+              "W_hn": output_change("weight_hh_l0", n_rows),
+              "b_hn": output_change("bias_hh_l0", n_rows),
+              "b_in": output_change("bias_ih_l0", n_rows)}
+for what, change in reset_zero.items():
+    print(f"r = 0: adding 1 to {what:<5} changes the output by at most {change:.1e}")
+assert reset_zero["h_0"] > 1e-3              # the state still acts, through z and z * h
+assert reset_zero["b_in"] > 1e-3             # the candidate still reads x
+assert reset_zero["W_hn"] == 0 and reset_zero["b_hn"] == 0   # r multiplies h W_hn^T AND b_hn
+
+# %% [markdown]
+# h_0 still matters: the state reaches h' through `z * h` and through the update gate z,
+# not through the candidate. With r = 0, torch's candidate is `tanh(gi_n)`: W_hn and b_hn
+# both vanish, because r multiplies the whole product `h W_hn^T + b_hn`. In Cho et al.'s
+# GRU the candidate would be `tanh(gi_n + b_hn)`, so b_hn would still act; only W_hn
+# would vanish. The two biases b_in and b_hn are therefore not interchangeable in a GRU,
+# which is why their gradients differ (docs/cells.md) while an LSTM's two biases always get
+# the same one.
+
+# %% [markdown]
 # ## The other direction: torch weights into scratchrnn
 # `reference.from_torch` builds the scratchrnn twin of a torch module (here the slides'
 # `LSTMModel`, with torch's own random initialization).

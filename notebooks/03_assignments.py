@@ -36,7 +36,7 @@ from scratchrnn.data import chronological_split, make_windows, sine_mixture
 from scratchrnn.engine import parallel
 from scratchrnn.losses import MSELoss
 from scratchrnn.models import MODELS, VanillaRNN
-from scratchrnn.optim import SGD, Adam, clip_grad_norm_
+from scratchrnn.optim import SGD, Adam, clip_grad_norm_, clip_grad_value_
 from scratchrnn.optim.clip import get_total_norm
 
 SMALL = os.environ.get("SCRATCHRNN_SMALL") == "1"
@@ -174,6 +174,35 @@ for scheme in schemes:
           f"spectral radius {init_stats[scheme][1]:.2f}")
 
 # %% [markdown]
+# **Predict, then run.** An LSTM's `weight_hh_l0` stacks its four gates i, f, g, o: its
+# shape is (4H, H), so fan_in = H and fan_out = 4H, while torch's default is the same
+# U(-1/sqrt(H), 1/sqrt(H)) as for the vanilla RNN. Is Xavier's std still sqrt(3) times the
+# default's on it, as on the vanilla RNN's (H, H) above? Larger or smaller, and by roughly
+# what factor? Write your guess down.
+
+# %%
+lstm_std = {scheme: float(MODELS["lstm"](1, H3, 1, init=scheme, dtype="float64", seed=0)
+                          .params["lstm.weight_hh_l0"].std())
+            for scheme in ("default", "xavier_uniform")}
+lstm_ratio = lstm_std["xavier_uniform"] / lstm_std["default"]
+rnn_ratio = init_stats["xavier_uniform"][0] / init_stats["default"][0]
+fan_in, fan_out = init.calculate_fan_in_and_fan_out(np.empty((4 * H3, H3)))
+# the same ratio from the two formulas: sqrt(2 / (fan_in + fan_out)) over (1/sqrt(H)) / sqrt(3)
+predicted_ratio = np.sqrt(2 / (fan_in + fan_out)) / (1 / np.sqrt(H3) / np.sqrt(3))
+print(f"W_hh std, xavier_uniform / default: vanilla RNN ({H3},{H3}) {rnn_ratio:.2f}, "
+      f"LSTM ({4 * H3},{H3}) {lstm_ratio:.2f} (from the fans: {predicted_ratio:.2f})")
+assert abs(lstm_ratio / predicted_ratio - 1) < 0.15     # the formula, with fan_out = 4H
+assert lstm_ratio < 0.8 * rnn_ratio                     # the gates count as outputs
+
+# %% [markdown]
+# Xavier sees the stacked (4H, H) matrix as one layer with 4H outputs, so its variance is
+# 2 / (5H) instead of 2 / (2H): against torch's 1 / (3H) that is a std ratio of sqrt(6/5),
+# about 1.1, not sqrt(3). Applied to the whole stacked matrix (what `init="xavier_uniform"`
+# and the usual torch recipe do), Xavier barely changes an LSTM's recurrent weights; applied
+# gate by gate, to four (H, H) blocks, it would give each the vanilla RNN's sqrt(3).
+# docs/optim.md ("Why Xavier") works it out for G gates: sqrt(6 / (G + 1)).
+
+# %% [markdown]
 # Training: the slides' VanillaRNN (H = 32) on windows of 50 samples of a normalized sine
 # mixture, full batch, Adam lr = 0.001 as on the slides, chronological 70/15/15 split.
 # A controlled experiment: `init="xavier_uniform"` re-initialises EVERY weight (W_ih, W_hh
@@ -267,6 +296,55 @@ for name, ((X4, y4), options) in variants.items():
 for name, r in radii.items():
     print(f"{name:<28} spectral radius of W_hh after steps 1-5:",
           np.array2string(np.array(r[:5]), precision=2), f"... {r[-1]:.2f}")
+
+# %% [markdown]
+# **Predict, then run.** The "grad norm max" above is the norm *before* clipping, what
+# `clip_grad_norm_` returns. Take the long windows' gradient at initialization, of norm N,
+# and clip it once to max_norm = N / 4 and once to max_norm = 4 N. Before running: what is
+# the norm of the clipped gradient in each case: exactly max_norm, a little under, a little
+# over, or N? Does its direction change? And what does `clip_grad_value_` do to the
+# direction? (optim.md: `c = min(max_norm / (N + 1e-6), 1)`.) Write your guesses down.
+
+# %%
+probe = VanillaRNN(1, 32, 1, dtype="float64", seed=0)
+loss_and_grad(probe, *long, criterion)
+raw = {name: g.copy() for name, g in probe.grads.items()}
+g_raw = np.concatenate([g.ravel() for g in raw.values()])                # every gradient entry
+N_raw = get_total_norm(probe)
+
+
+def clipped_gradient(clip):
+    """The raw gradient, clipped in place by `clip(probe)`, as one flat vector."""
+    for name, g in probe.grads.items():
+        g[...] = raw[name]
+    clip(probe)
+    return np.concatenate([g.ravel() for g in probe.grads.values()])
+
+
+def cosine(a, b):
+    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+below = clipped_gradient(lambda m: clip_grad_norm_(m, N_raw / 4))
+above = clipped_gradient(lambda m: clip_grad_norm_(m, 4 * N_raw))
+by_value = clipped_gradient(lambda m: clip_grad_value_(m, np.abs(g_raw).max() / 10))
+print(f"N = {N_raw:.4g}; clipped to N/4 = {N_raw / 4:.6g}: norm {np.linalg.norm(below):.6g} "
+      f"(max_norm - norm = {N_raw / 4 - np.linalg.norm(below):.1e}), "
+      f"cosine with the raw gradient {cosine(below, g_raw):.15f}")
+print(f"clipped to 4 N: unchanged {np.array_equal(above, g_raw)}; clip_grad_value_ to "
+      f"max|g|/10: cosine {cosine(by_value, g_raw):.4f}")
+assert np.linalg.norm(below) < N_raw / 4                   # a little under max_norm ...
+assert np.isclose(np.linalg.norm(below), N_raw / 4, rtol=1e-5)   # ... by the 1e-6
+assert cosine(below, g_raw) > 1 - 1e-12                    # the direction is kept
+assert np.array_equal(above, g_raw)                        # under the bound: c = 1, no change
+assert cosine(by_value, g_raw) < 1 - 1e-6                  # clamping entries turns it
+
+# %% [markdown]
+# Clipping by norm multiplies every entry by one factor `c = max_norm / (N + 1e-6)`: the
+# clipped norm is `max_norm * N / (N + 1e-6)`, a hair under max_norm (which is why
+# `clipped_norms` above stay <= 1), and the direction is the raw gradient's. Under the bound
+# c is exactly 1 and nothing changes. `clip_grad_value_` clamps only the large entries, so
+# the update points somewhere else.
 
 # %% [markdown]
 # Why truncation changes nothing here: at the start, the part of the gradient that comes

@@ -3,6 +3,7 @@ its page claims: agreement with torch, passing gradchecks, truncation equal to a
 torch run, clipping that bounds the gradient."""
 import math
 import pathlib
+import re
 import runpy
 
 import matplotlib
@@ -42,6 +43,22 @@ def test_notebooks_are_jupytext_percent():
         assert 'os.environ.get("SCRATCHRNN_SMALL") == "1"' in text, path.name
 
 
+def test_predict_then_run_prompts_are_answered_by_an_assert():
+    """A **Predict, then run.** markdown cell is followed by a code cell that asserts the
+    answer (a property of what it computes), so a wrong claim in the prompt fails the run."""
+    prompts = 0
+    for path in sorted(NOTEBOOKS.glob("*.py")):
+        cells = re.split(r"^# %%", path.read_text(), flags=re.MULTILINE)[1:]
+        for cell, after in zip(cells, cells[1:]):
+            if "**Predict, then run.**" in cell:
+                prompts += 1
+                assert cell.startswith(" [markdown]"), path.name
+                assert not after.startswith(" [markdown]"), f"{path.name}: no code after"
+                assert re.search(r"^assert ", after, flags=re.MULTILINE), \
+                    f"{path.name}: the cell after a prompt asserts nothing"
+    assert prompts >= 4
+
+
 def test_01_cells_vs_torch(run_notebook):
     ns = run_notebook("01_cells_vs_torch.py")
     assert ns["SMALL"]
@@ -62,6 +79,9 @@ def test_01_cells_vs_torch(run_notebook):
     right, broadcast = ns["pitfall"]["perfect (p = y)"]
     assert right == 0 and broadcast > 1.5                       # ~ 2 var(y) = 2
     assert "expected target of shape" in ns["refused"]
+    # the GRU with r = 0: torch's reset-after-matmul removes W_hn and b_hn, not h_0
+    assert ns["reset_zero"]["W_hn"] == ns["reset_zero"]["b_hn"] == 0
+    assert ns["reset_zero"]["h_0"] > 0
 
 
 def test_02_gradcheck_and_truncation(run_notebook):
@@ -85,8 +105,10 @@ def test_03_assignments(run_notebook):
     assert abs(ns["init_stats"]["orthogonal"][1] - 1) < 1e-9
     assert ns["init_stats"]["default"][0] < ns["init_stats"]["xavier_uniform"][0]
     assert all(np.isfinite(r).all() for r in ns["init_runs"].values())
+    assert ns["lstm_ratio"] < ns["rnn_ratio"]           # Xavier on (4H, H): fan_out = 4H
     # assignment 4: the gradient each clipped step used has norm <= max_norm
     assert ns["clipped_norms"] and max(ns["clipped_norms"]) <= 1.0 + 1e-6
+    assert np.linalg.norm(ns["below"]) < ns["N_raw"] / 4                 # a hair under
     for name, run in ns["clip_runs"].items():
         assert run.shape == (ns["steps"], 2), name
         if "clip" in name:

@@ -32,6 +32,8 @@ def site(tmp_path_factory):
 def test_mkdocs_builds_strict_with_math_and_api_pages(site):
     cells = (site / "cells" / "index.html").read_text()
     assert cells.count('class="arithmatex"') >= 5            # the equations, as math
+    for name in ("optim", "models", "training", "data"):      # no ASCII equation left there
+        assert 'class="arithmatex"' in (site / name / "index.html").read_text(), name
     api = (site / "api" / "index.html").read_text()
     for module in ("scratchrnn.cells.lstm", "scratchrnn.bptt", "scratchrnn.engine"):
         assert module in api, module
