@@ -118,7 +118,7 @@ def forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only, keep=
     w = StepWeights(p["w_hr"], nonlinearity)
     z = ws.empty("z", (T + 1, F, B), dtype)                   # [h_{t-1}; x_t; 1] per step
     n = T + 1 if keep else 2                                  # steps kept: a[t % n]
-    a = ws.empty("a", (n, (R + E) * H, B), dtype)                # pre-activations -> gates
+    a = ws.empty("a", (n, (R + E) * H, B), dtype)         # pre-activations -> gates
     cs = [a[:, (R + k) * H:(R + k + 1) * H] for k in range(E)]  # c_t: a[t % n, R*H:]
     z[:T, P:P + I] = xs.transpose(0, 2, 1)                    # x_t as columns
     if F > P + I:
@@ -128,14 +128,16 @@ def forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only, keep=
         c[0] = s0.T
     states = [(z[t, :P], *(c[t % n] for c in cs)) for t in range(T + 1)]  # (h_t, c_t) views
     gates = a.reshape(n, R + E, H, B)
+    slots = [(a[k, :R * H], gates[k]) for k in range(n)]      # step t's views: slots[t % n]
     step = fused.forward_of(cell, xp)                         # on CuPy: one kernel
     steps = []
     # this loop is one core's work (the others run worker shares); exp(u) may overflow
     # to inf in a sigmoid, which gives its exact limit 0
     with blas_threads(1), ignore_overflow(xp):
         for t in range(T):
-            xp.matmul(W, z[t], out=a[t % n, :R * H])          # a_t = W [h; x; 1]
-            cache = step(gates[t % n], states[t], states[t + 1], w)
+            a_t, gates_t = slots[t % n]
+            xp.matmul(W, z[t], out=a_t)                       # a_t = W [h; x; 1]
+            cache = step(gates_t, states[t], states[t + 1], w)
             if keep:
                 steps.append(cache)
     t_last = 0 if reverse else T - 1                          # the step that is time T-1
@@ -166,6 +168,7 @@ def backward_rows(cell, dout, dstate_T, cache, p, grads, nonlinearity, truncate,
     t_last = 0 if reverse else T - 1
     cut = None if truncate is None else T - truncate - 1
     da = ws.empty("da", (T, RH, B), dtype)                    # d(pre-activations)
+    da_blocks = da.reshape(T, R, H, B)                        # the same, as the kernels' blocks
     z, cs = cache.z, cache.cs
     s = ws.empty("s", (T, cell.SLOPES, H, B), dtype)          # the slopes of every step
     cell.slopes(cache.a.reshape(T + 1, -1, H, B)[:T], (z[:T, :P], *(c[:T] for c in cs)),
@@ -181,7 +184,7 @@ def backward_rows(cell, dout, dstate_T, cache, p, grads, nonlinearity, truncate,
                 dh += dout[t].T                               # output + carried
             elif t == t_last:
                 dh += dout.T
-            direct, dw = step((dh, *dc), cache.steps[t], s[t], da[t].reshape(R, H, B), w)
+            direct, dw = step((dh, *dc), cache.steps[t], s[t], da_blocks[t], w)
             dh = w_h @ da[t]                                  # dh_{t-1} = W_hh^T da_t
             if direct[0] is not None:
                 dh += direct[0]
