@@ -7,6 +7,12 @@ keep spinning for a while after each call, taking the core scratchrnn's worker p
 needs, and torch in turn finds its threads hot. Measured on the AMD EPYC (2 cores,
 2026-12-04), LSTM H=16 B=700 inference, medians of 9: back to back, scratch 10.1 ms and
 torch 3.5 ms (ratio 2.9); with 50 ms between them, 6.9 and 5.3 ms (1.3).
+
+The pause is 10 ms, not longer: after 20 ms or more of idling, this machine (a virtual
+one) gives the second core back slowly, and scratchrnn's worker process pays for it while
+torch's times stay the same. Measured on the AMD EPYC, 2026-12-04, medians of 9: LSTM
+H=32 B=700 inference, scratchrnn on 2 cores 11.4 ms after a 50 ms pause, 5.8-6.1 ms after
+2-10 ms, and 6.4 ms back to back; torch 4.4-4.7 ms in all of them.
 """
 from __future__ import annotations
 
@@ -16,7 +22,7 @@ import numpy as np
 
 
 def interleaved(works: dict, repeats: int, warmup: int = 1, budget_s: float = 60.0,
-                settle_s: float = 0.05) -> dict:
+                settle_s: float = 0.01) -> dict:
     """Time each callable in `works` `repeats` times, alternating the order every round;
     each turn: wait `settle_s`, one untimed call, one timed call (see the module's doc).
 

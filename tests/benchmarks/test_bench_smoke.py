@@ -107,3 +107,21 @@ def test_each_timed_call_follows_an_untimed_one_of_the_same_work():
     times = interleaved(works, repeats=3, warmup=1, settle_s=0.0)
     assert {k: len(v) for k, v in times.items()} == {"a": 3, "b": 3}
     assert calls == ["a", "b"] + ["a", "a", "b", "b", "b", "b", "a", "a", "a", "a", "b", "b"]
+
+
+def test_the_floor_prints_a_row_per_case_and_takes_only_the_lstm(capsys):
+    import torch
+
+    import scratchrnn
+    from benchmarks import floor
+    before = scratchrnn.get_num_threads(), torch.get_num_threads()
+    try:
+        assert floor.main(["--cases", "lstm:4:8:train", "lstm:4:8:inference", "--repeats",
+                           "1", "--threads", "1"]) == 0
+    finally:
+        scratchrnn.set_num_threads(before[0])
+        torch.set_num_threads(before[1])
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")]
+    assert [r.split("|")[1].strip() for r in rows[1:]] == ["train", "inference"]
+    with pytest.raises(SystemExit):
+        floor.main(["--cases", "gru:4:8:train"])

@@ -358,3 +358,19 @@ def test_running_md_the_slides_learning_rate_barely_trains(default_run):
     run = train_one("gru", 32, "scratch", data, sweep_config(spec, data))
     mse = float(np.mean((np.asarray(run.test_pred) - data["y_test"]) ** 2))
     assert_quoted("running.md", f"(a GRU-32 then has a test MSE of {mse:.2f} against")
+
+
+def test_performance_md_what_no_grad_does_not_keep():
+    """The training forward's gate buffer of the LSTM at H = 128, B = 7000, T = 50: the
+    engine's own shape ((T+1) x (R+E)*H x B), float32; under no_grad two steps of it."""
+    import numpy as np
+
+    import scratchrnn
+    from scratchrnn.engine.kernels import lstm
+    T, H, B = 50, 128, 7000
+    blocks = len(lstm.LAYOUT) + lstm.CARRIED
+    assert_quoted("performance.md", f"{(T + 1) * blocks * H * B * 4 / 1e6:.0f} MB at H = 128")
+    layer = scratchrnn.nn.LSTM(1, H, engine="fast")              # the same shape, small B
+    with scratchrnn.no_grad():
+        layer.forward(np.zeros((T, 3, 1), np.float32))
+    assert layer._workspaces[(0, 0)]._arrays["a"].size == 2 * blocks * H * 3
