@@ -4,7 +4,8 @@ Each test computes a figure that docs/*.md or README.md states about what the co
 formats it as the page does, and asserts that the page's text contains it. A change in the
 code that moves a number fails here, naming the page, so the docs cannot go stale silently.
 Timings are out of scope (they are labelled with the machine and the date). Everything here
-runs in a few seconds: no training.
+runs in a few seconds: no training, except the check of docs/default_run.json against the
+default sweep itself, which runs with SCRATCHRNN_SLOW_DOCS=1 only (about 2 minutes).
 """
 from __future__ import annotations
 
@@ -279,7 +280,7 @@ def test_running_md_test_part_and_persistence(default_run):
     start, stop = data["segments"][2]
     assert_quoted(
         "running.md",
-        f"against persistence's {persistence:.3f}:",
+        f"a multiple of persistence's {persistence:.3f} (above 1",
         f"against persistence's {persistence:.2f})",
         f"The test part (the last {(stop - start) / data['fs']:.1f} s)",
         f"({100 * outside:.0f}% of the test targets)",
@@ -374,3 +375,41 @@ def test_performance_md_what_no_grad_does_not_keep():
     with scratchrnn.no_grad():
         layer.forward(np.zeros((T, 3, 1), np.float32))
     assert layer._workspaces[(0, 0)]._arrays["a"].size == 2 * blocks * H * 3
+
+
+# -- the default run's results (docs/default_run.json, scripts/default_run_numbers.py) -------
+
+def _default_run_numbers():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("default_run_numbers",
+                                                  ROOT / "scripts" / "default_run_numbers.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _committed_default_run() -> dict:
+    import json
+    return json.loads((ROOT / "docs" / "default_run.json").read_text(encoding="utf-8"))
+
+
+def test_running_md_the_default_runs_selected_models():
+    """running.md's table is docs/default_run.json, formatted as the page does."""
+    run = _committed_default_run()
+    persistence = run["persistence_mse"]
+
+    def cell(mse):
+        return f"{mse:.3f} ({mse / persistence:.2f} x)"
+    rows = []
+    for model, name in (("rnn", "RNN"), ("lstm", "LSTM"), ("gru", "GRU")):
+        ours, theirs = run["selected"][model]["scratch"], run["selected"][model]["torch"]
+        assert ours["hidden"] == theirs["hidden"], model     # the table has one hidden column
+        rows.append(f"| {name} | {ours['hidden']} | {cell(ours['test_mse'])} | "
+                    f"{cell(theirs['test_mse'])} |")
+    assert_quoted("running.md", f"persistence's {persistence:.3f}", *rows)
+
+
+@pytest.mark.skipif(__import__("os").environ.get("SCRATCHRNN_SLOW_DOCS") != "1",
+                    reason="runs the default sweep (about 2 minutes): SCRATCHRNN_SLOW_DOCS=1")
+def test_default_run_json_is_what_the_default_run_gives_today():
+    assert _default_run_numbers().run_default() == _committed_default_run()
