@@ -96,17 +96,20 @@ def test_ctrl_c_stops_the_worker_processes_and_keeps_the_finished_runs(tmp_path)
     out = tmp_path / "run"
     argv = [sys.executable, "-m", "scratchrnn", "run", "--max-samples", "1500", "--window",
             "20", "--models", "rnn,lstm,gru", "--hidden", "3,5,8,64", "--impl", "scratch",
-            "--epochs", "60", "--jobs", "2", "--out", str(out)]
+            "--epochs", "150", "--jobs", "2", "--out", str(out)]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
+    seen = []
     for line in proc.stdout:                             # wait for a first finished run
+        seen.append(line)
         if "best val" in line or time.monotonic() > deadline:
             break
     workers = _children(proc.pid)
     assert len(workers) >= 2
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130, stderr
+    assert proc.returncode == 130, (f"exit {proc.returncode}; stdout before the signal:\n"
+                                    f"{''.join(seen)}after it:\n{stdout}\nstderr:\n{stderr}")
     results = json.loads((out / "results.json").read_text())
     assert results["interrupted"] and 1 <= len(results["records"]) < 12
     assert "Traceback" not in stderr

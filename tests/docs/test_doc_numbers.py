@@ -5,7 +5,8 @@ formats it as the page does, and asserts that the page's text contains it. A cha
 code that moves a number fails here, naming the page, so the docs cannot go stale silently.
 Timings are out of scope (they are labelled with the machine and the date). Everything here
 runs in a few seconds: no training, except the check of docs/default_run.json against the
-default sweep itself, which runs with SCRATCHRNN_SLOW_DOCS=1 only (about 2 minutes).
+default sweep itself (and a few variations running.md quotes), which runs with
+SCRATCHRNN_SLOW_DOCS=1 only (about 4 minutes).
 """
 from __future__ import annotations
 
@@ -409,7 +410,22 @@ def test_running_md_the_default_runs_selected_models():
     assert_quoted("running.md", f"persistence's {persistence:.3f}", *rows)
 
 
+def test_running_md_the_default_runs_variations():
+    """The slides' learning rate, and what does or does not keep RNN-128 together."""
+    v = _committed_default_run()["variations"]
+    gru = v["slides_lr"]["gru-32 scratch"]["test_mse"]
+    lr = [v["rnn128_lr0.003"][f"rnn-128 {impl}"]["best_val_mse"] for impl in ("scratch", "torch")]
+    assert f"{lr[0]:.4f}" == f"{lr[1]:.4f}"                       # "on both sides"
+
+    def pair(name):
+        return " vs ".join(f"{v[name][f'rnn-128 {impl}']['best_val_mse']:.3f}"
+                           for impl in ("scratch", "torch"))
+    assert_quoted("running.md", f"a GRU-32 then has a test MSE of {gru:.2f}",
+                  f"RNN-128 best validation {lr[0]:.4f} on both sides",
+                  f"{pair('rnn128_float64')} in float64", f"{pair('rnn128_clip1')} with")
+
+
 @pytest.mark.skipif(__import__("os").environ.get("SCRATCHRNN_SLOW_DOCS") != "1",
-                    reason="runs the default sweep (about 2 minutes): SCRATCHRNN_SLOW_DOCS=1")
+                    reason="runs the default sweep (about 4 minutes): SCRATCHRNN_SLOW_DOCS=1")
 def test_default_run_json_is_what_the_default_run_gives_today():
     assert _default_run_numbers().run_default() == _committed_default_run()
