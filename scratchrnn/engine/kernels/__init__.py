@@ -14,19 +14,27 @@ loop. So a kernel is only the elementwise part of a step:
     GATES                           torch's stacked gates: weights are (GATES*H, .)
     LAYOUT                          which torch gate fills each row block of W, as
                                     (gate of the W_hh part, gate of the W_ih part)
+    SIGNS                           +1 or -1 per row block: pack stores W's rows times it
+                                    (-1 for sigmoid gates: a holds u = -x, and
+                                    sigma = 1 / (1 + exp(u)) is one call fewer)
+    CARRIED                         state blocks kept in the step's buffer after the R
+                                    gate blocks (LSTM 1: its cell state c; else 0)
     SLOPES                          slopes per step (RNN 1, LSTM 5, GRU 3)
     forward(a, state, new, w)       -> cache      activates ``a`` IN PLACE and writes
                                                   the new state into the views ``new``
     slopes(a, prev, new, s, w)      -> None       writes into ``s`` (n,SLOPES,H,b) the
                                                   derivatives backward multiplies by that
                                                   need no gradient, n steps at once:
-                                                  a (n,R,H,b) as forward left it,
+                                                  a (n,R+CARRIED,H,b) as forward left it,
                                                   prev / new the states before / after each step
     backward(dnew, cache, s, da, w) -> dstate, dw with the step's slopes s (SLOPES,H,b),
                                                   writes d(pre-activation) into ``da``;
                                                   dstate: the gradient reaching the old
                                                   state OTHER than through W (None if none)
 
+``a`` given to forward is (R+CARRIED, H, b); the loop silences exp's overflow around
+its steps (sigma(x) -> 0 exactly, for very negative x). ``da`` given to backward is
+(R, H, b), in the signed rows (for u where SIGNS is -1).
 The caller computes the slopes of all T steps at once when backward starts (a few large
 calls instead of several small ones a step). ``state`` / ``new`` are tuples (h,) or (h, c) of
 views into the caller's buffers; ``dw`` holds gradients of weights the caller does not
