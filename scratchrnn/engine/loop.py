@@ -37,6 +37,7 @@ F = P + I + 1 (P + I without biases).
 """
 from __future__ import annotations
 
+import itertools
 from typing import NamedTuple
 
 from ..backend import ignore_overflow, namespace_of
@@ -126,7 +127,8 @@ def forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only, keep=
     z[0, :P] = state0[0].T
     for c, s0 in zip(cs, state0[1:]):
         c[0] = s0.T
-    states = [(z[t, :P], *(c[t % n] for c in cs)) for t in range(T + 1)]  # (h_t, c_t) views
+    # (h_t, c_t) views, t = 0..T; c_t sits in slot t % n (n = T + 1 when every step is kept)
+    states = list(zip(z[:, :P], *(itertools.cycle(c) for c in cs)))
     gates = a.reshape(n, R + E, H, B)
     slots = [(a[k, :R * H], gates[k]) for k in range(n)]      # step t's views: slots[t % n]
     step = fused.forward_of(cell, xp)                         # on CuPy: one kernel
