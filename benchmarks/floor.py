@@ -35,21 +35,29 @@ DEFAULT = [f"lstm:{h}:{b}:{m}" for m in ("inference", "train") for b in (64, 700
            for h in (16, 32, 64, 128)]
 
 
-def bare_lstm(H: int, B: int, train: bool):
-    """A callable running the engine's LSTM calls, bare, for T steps on B columns (float32)."""
+def bare_lstm(H: int, B: int, train: bool, W=None, z=None):
+    """A callable running the engine's LSTM calls, bare, for T steps on B columns (float32).
+
+    W (4H, H+2): the packed weights (loop.pack), z (T+1, H+2, B): [h; x; 1] with h_0 and
+    x filled in; random if not given. The outputs h_t land in z[t+1, :H], as in the engine
+    (tests/benchmarks check them against the engine's LSTM).
+    """
     rng = np.random.default_rng(0)
     F = H + 2                                                   # [h; x; 1], one feature
-    W = (rng.standard_normal((4 * H, F)) * 0.3).astype(np.float32)
-    z = rng.standard_normal((T + 1, F, B)).astype(np.float32)
-    a = np.zeros((T + 1, 5 * H, B), np.float32)                 # o, i, f, g, c
-    s = np.full((T, 5, H, B), 0.1, np.float32)
-    da = np.empty((T, 4 * H, B), np.float32)
-    tanh_c = np.empty((T, H, B), np.float32)
+    if W is None:
+        W = (rng.standard_normal((4 * H, F)) * 0.3).astype(np.float32)
+    if z is None:
+        z = rng.standard_normal((T + 1, F, B)).astype(np.float32)
+    n_steps = z.shape[0] - 1
+    a = np.zeros((n_steps + 1, 5 * H, B), z.dtype)                   # o, i, f, g, c (c_0 = 0)
+    s = np.full((n_steps, 5, H, B), 0.1, z.dtype)
+    da = np.empty((n_steps, 4 * H, B), z.dtype)
+    tanh_c = np.empty((n_steps, H, B), z.dtype)
     shapes = [(4 * H, 1), (4 * H, H), (4 * H,), (4 * H,), (1, H), (1,)]  # LSTMModel's
     adam = [tuple(np.zeros(shape, np.float32) for _ in range(4)) for shape in shapes]
 
     def forward():
-        for t in range(T):
+        for t in range(n_steps):
             at = a[t]
             np.matmul(W, z[t], out=at[:4 * H])
             sig = at[:3 * H]
@@ -63,7 +71,7 @@ def bare_lstm(H: int, B: int, train: bool):
             np.multiply(at[:H], tanh_c[t], out=z[t + 1, :H])
 
     def backward():
-        g = a[:T].reshape(T, 5, H, B)
+        g = a[:n_steps].reshape(n_steps, 5, H, B)
         np.subtract(g[:, :3], 1, out=s[:, :3])                  # the slopes: 8 calls
         s[:, :3] *= g[:, :3]
         np.multiply(g[:, 3], g[:, 3], out=s[:, 3])
@@ -74,7 +82,7 @@ def bare_lstm(H: int, B: int, train: bool):
         s[:, 4] *= g[:, 0]
         w_h = W[:, :H].T
         dh, dc = np.zeros((H, B), np.float32), np.zeros((H, B), np.float32)
-        for t in range(T - 1, -1, -1):
+        for t in range(n_steps - 1, -1, -1):
             d = da[t].reshape(4, H, B)
             np.multiply(dh, tanh_c[t], out=d[0])
             c = dh * s[t, 4]
@@ -84,7 +92,7 @@ def bare_lstm(H: int, B: int, train: bool):
             dc = c * g[t, 2]
             d *= s[t, :4]
             dh = w_h @ da[t]
-        (da @ z[:T].transpose(0, 2, 1)).sum(axis=0)             # dW
+        (da @ z[:n_steps].transpose(0, 2, 1)).sum(axis=0)            # dW
         W[:, H:H + 1].T @ da                                     # dx
 
     def adam_step():
@@ -100,6 +108,7 @@ def bare_lstm(H: int, B: int, train: bool):
         if train:
             backward()
             adam_step()
+    run.z = z
     return run
 
 

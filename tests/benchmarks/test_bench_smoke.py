@@ -125,3 +125,23 @@ def test_the_floor_prints_a_row_per_case_and_takes_only_the_lstm(capsys):
     assert [r.split("|")[1].strip() for r in rows[1:]] == ["train", "inference"]
     with pytest.raises(SystemExit):
         floor.main(["--cases", "gru:4:8:train"])
+
+
+def test_the_floors_bare_calls_compute_the_engines_lstm():
+    """The floor times the engine's arithmetic: its bare forward gives the LSTM's outputs."""
+    import numpy as np
+
+    import scratchrnn.nn as snn
+    from benchmarks.floor import bare_lstm
+    from scratchrnn.engine import KERNELS, loop
+    T, B, H = 6, 5, 4
+    layer = snn.LSTM(1, H, dtype="float64", seed=0, engine="fast")
+    x = np.random.default_rng(0).normal(size=(T, B, 1))
+    W = loop.pack(KERNELS["LSTM"], layer._direction(layer.params, "_l0"), H)
+    z = np.zeros((T + 1, H + 2, B))
+    z[:T, H] = x[:, :, 0]
+    z[:, -1] = 1
+    run = bare_lstm(H, B, train=False, W=W, z=z)
+    run()
+    out, _ = layer.forward(x)
+    np.testing.assert_allclose(run.z[1:, :H].transpose(0, 2, 1), out, rtol=1e-12, atol=1e-14)
