@@ -49,7 +49,7 @@ def bare_lstm(H: int, B: int, train: bool, W=None, z=None):
     if z is None:
         z = rng.standard_normal((T + 1, F, B)).astype(np.float32)
     n_steps = z.shape[0] - 1
-    a = np.zeros((n_steps + 1, 5 * H, B), z.dtype)                   # o, i, f, g, c (c_0 = 0)
+    a = np.zeros((n_steps + 1, 5 * H, B), z.dtype)             # o, i, f, g, c (c_0 = 0)
     s = np.full((n_steps, 5, H, B), 0.1, z.dtype)
     da = np.empty((n_steps, 4 * H, B), z.dtype)
     tanh_c = np.empty((n_steps, H, B), z.dtype)
