@@ -119,7 +119,7 @@ def forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only, keep=
     w = StepWeights(p["w_hr"], nonlinearity)
     z = ws.empty("z", (T + 1, F, B), dtype)                   # [h_{t-1}; x_t; 1] per step
     n = T + 1 if keep else 2                                  # steps kept: a[t % n]
-    a = ws.empty("a", (n, (R + E) * H, B), dtype)         # pre-activations -> gates
+    a = ws.empty("a", (n, (R + E) * H, B), dtype)             # pre-activations -> gates
     cs = [a[:, (R + k) * H:(R + k + 1) * H] for k in range(E)]  # c_t: a[t % n, R*H:]
     z[:T, P:P + I] = xs.transpose(0, 2, 1)                    # x_t as columns
     if F > P + I:
