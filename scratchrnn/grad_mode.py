@@ -2,7 +2,7 @@
 
 A forward normally keeps what backward needs (every step's gates, states and inputs).
 Under ``no_grad()`` (torch's name and use: a context manager or a decorator) the layers
-keep nothing: the fast engine reuses one step's buffer instead of keeping all T
+keep nothing: the fast engine reuses two steps' buffers instead of keeping all T
 (docs/performance.md), and a backward after such a forward raises, as torch does.
 The mode belongs to the calling thread (or asyncio task), as torch's does.
 """
@@ -34,5 +34,9 @@ class no_grad(contextlib.ContextDecorator):  # noqa: N801 - torch's name
         return False
 
 
-NO_CACHE = "the last forward ran under scratchrnn.no_grad(), which keeps nothing to " \
-           "backpropagate through"
+def no_cache_error(who: str, kept: bool) -> RuntimeError:
+    """What `who`.backward raises without a cache: no forward yet (kept), or the last
+    forward ran under no_grad() (not kept)."""
+    return RuntimeError(f"{who}.backward called before forward" if kept else
+                        f"{who}.backward impossible: the last forward ran under "
+                        "scratchrnn.no_grad(), which keeps nothing to backpropagate through")

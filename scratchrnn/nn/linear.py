@@ -6,7 +6,7 @@ import numpy as np
 from .. import init as _init
 from ..backend import get_xp, resolve_dtype
 from ..errors import ShapeError
-from ..grad_mode import NO_CACHE, is_grad_enabled
+from ..grad_mode import is_grad_enabled, no_cache_error
 from .module import Module
 
 
@@ -46,8 +46,7 @@ class Linear(Module):
     def backward(self, dy):
         """Accumulate dW, db; return dx with the shape of the last forward's input."""
         if self._x is None:
-            raise RuntimeError("Linear.backward " + (
-                "called before forward" if self._kept else f"impossible: {NO_CACHE}"))
+            raise no_cache_error("Linear", self._kept)
         x = self._x
         if dy.shape != x.shape[:-1] + (self.out_features,):
             raise ShapeError(f"Linear.backward: expected gradient of shape "

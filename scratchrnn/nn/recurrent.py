@@ -29,7 +29,7 @@ from .. import init as _init
 from ..backend import asarray, check_engine, get_engine, get_xp, resolve_dtype
 from ..cells import CELLS
 from ..errors import ShapeError
-from ..grad_mode import NO_CACHE, is_grad_enabled
+from ..grad_mode import is_grad_enabled, no_cache_error
 from .module import Module
 
 
@@ -211,8 +211,7 @@ class RNNBase(Module):
         (dh_0, dc_0) for LSTM (the gradient on the zero state when hx was None).
         """
         if self._cache is None:
-            raise RuntimeError(f"{self.mode}.backward " + (
-                "called before forward" if self._kept else f"impossible: {NO_CACHE}"))
+            raise no_cache_error(self.mode, self._kept)
         cache, xp, D = self._cache, self.xp, self.num_directions
         truncate = self._check_truncate(truncate)
         dout = asarray(grad_output, xp, self.dtype)

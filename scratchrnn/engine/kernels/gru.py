@@ -26,6 +26,7 @@ gru_backward, these lines once more as equations (engine/kernels/fused.py).
 from typing import NamedTuple
 
 from ...backend import namespace_of
+from .signed import sigmoid_of_minus_
 
 GATES = 3  # torch's stacked gates: weight_ih is (GATES*H, I)
 LAYOUT = ((0, 0), (1, 1), (2, None), (None, 2))   # r, z, W_hn h + b_hn, W_in x + b_in
@@ -44,10 +45,7 @@ def forward(a, state, new, w):
     xp = namespace_of(a)
     (h_prev,), (h,) = state, new
     r, z, gh, n = a                                         # H,b views
-    sig = a[:2]                                             # u_r, u_z -> r, z (in place)
-    xp.exp(sig, out=sig)
-    sig += 1
-    xp.reciprocal(sig, out=sig)                             # sigma = 1 / (1 + exp(u))
+    sigmoid_of_minus_(a[:2])                                # u_r, u_z -> r, z (in place)
     n += r * gh                                             # gx + r * (W_hn h + b_hn)
     xp.tanh(n, out=n)                                       # n (in place of gx)
     xp.subtract(h_prev, n, out=h)

@@ -33,6 +33,7 @@ lstm_backward, these lines once more as equations (engine/kernels/fused.py).
 from typing import NamedTuple
 
 from ...backend import namespace_of
+from .signed import sigmoid_of_minus_
 
 GATES = 4  # torch's stacked gates: weight_ih is (GATES*H, I)
 LAYOUT = ((3, 3), (0, 0), (1, 1), (2, 2))   # row blocks o, i, f, g (torch: i, f, g, o)
@@ -53,10 +54,7 @@ def forward(a, state, new, w):
     xp = namespace_of(a)
     h, c = new
     o, g = a[0], a[3]                           # H,b views
-    sig = a[:3]                                 # u_o, u_i, u_f -> o, i, f (in place)
-    xp.exp(sig, out=sig)
-    sig += 1
-    xp.reciprocal(sig, out=sig)                 # sigma = 1 / (1 + exp(u))
+    sigmoid_of_minus_(a[:3])                    # u_o, u_i, u_f -> o, i, f (in place)
     xp.tanh(g, out=g)                           # g
     ig_fc = a[1:3] * a[3:5]                     # [i g; f c]   2,H,b
     xp.add(ig_fc[0], ig_fc[1], out=c)           # c' = i g + f c
