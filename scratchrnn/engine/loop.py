@@ -5,8 +5,13 @@ projection and biases included, followed by the kernel's elementwise part:
 
     z_t = [h_{t-1}; x_t; 1]                   (P+I+1, b), kept for all t in z (T+1, P+I+1, b)
     a_t = W z_t,   W = [W_hh | W_ih | b]      (R*H, b)    every gate at once
-    h_t (, c_t) = kernel.forward(a_t, ...)    h_t written straight into z_{t+1}[:P]
-                                              (LSTM: c_t into a_{t+1}'s CARRIED block)
+    step_t()                                  the kernel's elementwise part, bound to
+                                              step t's views: h_t written straight into
+                                              z_{t+1}[:P] (LSTM: c_t into a_{t+1}'s
+                                              CARRIED block)
+
+The steps are bound once per buffer layout and kept in the Workspace (`Workspace.plan`),
+so a forward's loop is only calls: why, in kernels/__init__.py.
 
 Backward walks the steps in reverse. The gradient reaching h_t is the output's plus the
 one carried back from step t+1; the kernel turns it into da_t (R*H, b), and
@@ -50,7 +55,6 @@ class DirectionCache(NamedTuple):
     z: object        # T+1,F,B  [h_{t-1}; x_t; 1] for t < T, h_T in z[T, :P]
     a: object        # T+1,(R+E)*H,B  the activated gates (as the kernels left them)
     cs: list         # (T+1,H,B) LSTM's cell states c_0..c_T (views into a), else empty
-    steps: list      # T kernel caches
     reverse: bool
     w: object        # R*H,F  the packed W the forward used
 
@@ -120,6 +124,7 @@ def forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only, keep=
     z = ws.empty("z", (T + 1, F, B), dtype)                   # [h_{t-1}; x_t; 1] per step
     n = T + 1 if keep else 2                                  # steps kept: a[t % n]
     a = ws.empty("a", (n, (R + E) * H, B), dtype)             # pre-activations -> gates
+    tmp = ws.empty("tmp", (cell.TEMP, H, B), dtype)           # the kernel's scratch
     cs = [a[:, (R + k) * H:(R + k + 1) * H] for k in range(E)]  # c_t: a[t % n, R*H:]
     z[:T, P:P + I] = xs.transpose(0, 2, 1)                    # x_t as columns
     if F > P + I:
@@ -127,26 +132,32 @@ def forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only, keep=
     z[0, :P] = state0[0].T
     for c, s0 in zip(cs, state0[1:]):
         c[0] = s0.T
-    # (h_t, c_t) views, t = 0..T; c_t sits in slot t % n (n = T + 1 when every step is kept)
-    states = list(zip(z[:, :P], *(itertools.cycle(c) for c in cs)))
-    gates = a.reshape(n, R + E, H, B)
-    slots = [(a[k, :R * H], gates[k]) for k in range(n)]      # step t's views: slots[t % n]
-    step = fused.forward_of(cell, xp)                         # on CuPy: one kernel
-    steps = []
+    bind = fused.bind_forward_of(cell, xp)                    # on CuPy: one kernel
+    key = ("forward", bind, T, B, F, H, P, n, dtype, id(w.w_hr), nonlinearity)
+    steps = ws.plan(key, lambda: _bind_steps(bind, z, a, tmp, cs, P, R, n, w))
+    dot = xp.dot
     # this loop is one core's work (the others run worker shares); exp(u) may overflow
     # to inf in a sigmoid, which gives its exact limit 0
     with blas_threads(1), ignore_overflow(xp):
-        for t in range(T):
-            a_t, gates_t = slots[t % n]
-            xp.matmul(W, z[t], out=a_t)                       # a_t = W [h; x; 1]
-            cache = step(gates_t, states[t], states[t + 1], w)
-            if keep:
-                steps.append(cache)
+        for z_t, a_t, step in steps:
+            dot(W, z_t, a_t)                                  # a_t = W [h; x; 1]
+            step()
     t_last = 0 if reverse else T - 1                          # the step that is time T-1
     out = z[t_last + 1, :P].T.copy() if last_only else \
         _flip(z[1:, :P].transpose(0, 2, 1), reverse).copy()   # B,P or T,B,P (z is reused)
-    state = tuple(s.T.copy() for s in states[T])
-    return out, state, DirectionCache(z, a, cs, steps, reverse, W) if keep else None
+    state = (z[T, :P].T.copy(), *(c[T % n].T.copy() for c in cs))
+    return out, state, DirectionCache(z, a, cs, reverse, W) if keep else None
+
+
+def _bind_steps(bind, z, a, tmp, cs, P, R, n, w):
+    """[(z_t, a_t, step_t) for t < T]: the views of step t's product a_t = W z_t, and its
+    kernel step bound (kernels/__init__.py) to the views it reads and writes:
+    h_t = z[t, :P] (and c_t = a[t % n, R*H:]) in, h_{t+1} = z[t+1, :P] (c_{t+1}) out."""
+    T, B, H = z.shape[0] - 1, z.shape[2], tmp.shape[1]
+    states = list(zip(z[:, :P], *(itertools.cycle(c) for c in cs)))   # (h_t, c_t), t <= T
+    gates = a.reshape(n, -1, H, B)
+    return [(z[t], a[t % n, :R * H], bind(gates[t % n], states[t], states[t + 1], tmp, w))
+            for t in range(T)]
 
 
 def backward_rows(cell, dout, dstate_T, cache, p, grads, nonlinearity, truncate, ws):
@@ -159,7 +170,7 @@ def backward_rows(cell, dout, dstate_T, cache, p, grads, nonlinearity, truncate,
     """
     xp = namespace_of(dout)
     W, reverse = cache.w, cache.reverse
-    T, R = len(cache.steps), len(cell.LAYOUT)
+    T, R = cache.z.shape[0] - 1, len(cell.LAYOUT)
     B, P = dstate_T[0].shape
     RH, F, dtype = W.shape[0], W.shape[1], W.dtype
     H, I = RH // R, F - P - (p["b_ih"] is not None)
@@ -173,7 +184,8 @@ def backward_rows(cell, dout, dstate_T, cache, p, grads, nonlinearity, truncate,
     da_blocks = da.reshape(T, R, H, B)                        # the same, as the kernels' blocks
     z, cs = cache.z, cache.cs
     s = ws.empty("s", (T, cell.SLOPES, H, B), dtype)          # the slopes of every step
-    cell.slopes(cache.a.reshape(T + 1, -1, H, B)[:T], (z[:T, :P], *(c[:T] for c in cs)),
+    gates = cache.a.reshape(T + 1, -1, H, B)                  # as the kernels left them
+    cell.slopes(gates[:T], (z[:T, :P], *(c[:T] for c in cs)),
                 (z[1:, :P], *(c[1:] for c in cs)), s, w)
     dh = dstate_T[0].T.copy()                                 # P,B (ours: updated in place)
     dc = [d.T.copy() for d in dstate_T[1:]]                   # H,B LSTM's cell state
@@ -186,7 +198,7 @@ def backward_rows(cell, dout, dstate_T, cache, p, grads, nonlinearity, truncate,
                 dh += dout[t].T                               # output + carried
             elif t == t_last:
                 dh += dout.T
-            direct, dw = step((dh, *dc), cache.steps[t], s[t], da_blocks[t], w)
+            direct, dw = step((dh, *dc), gates[t], s[t], da_blocks[t], w)
             dh = w_h @ da[t]                                  # dh_{t-1} = W_hh^T da_t
             if direct[0] is not None:
                 dh += direct[0]

@@ -19,7 +19,7 @@ class Workspace:
     """
 
     def __init__(self, xp=np):
-        self.xp, self._arrays = xp, {}
+        self.xp, self._arrays, self._plans = xp, {}, {}
         self.generation = 0
 
     def next_generation(self) -> int:
@@ -42,4 +42,13 @@ class Workspace:
         flat = self._arrays.get(key)
         if flat is None or flat.size < size or flat.dtype != dtype:
             flat = self._arrays[key] = self.xp.empty(size, dtype=dtype)
+            self._plans.clear()  # their views point into the old buffer
         return flat[:size].reshape(shape)
+
+    def plan(self, key, make):
+        """make(), kept while `key` stays the same and no buffer is reallocated: the loop's
+        steps bound to views of these buffers (engine/loop.py). One plan per key[0]."""
+        kept = self._plans.get(key[0])
+        if kept is None or kept[0] != key:
+            kept = self._plans[key[0]] = (key, make())
+        return kept[1]

@@ -90,3 +90,38 @@ def test_threads_context_sets_and_restores(monkeypatch):
     with parallel.threads(1):
         assert parallel.get_num_threads() == 1
     assert parallel.get_num_threads() == default
+
+
+@pytest.mark.parametrize("mode", ["RNN", "LSTM", "GRU"])
+def test_bound_steps_follow_the_buffers_and_the_weights(mode):
+    """The fast loop binds its steps once per buffer layout (Workspace.plan). A later
+    forward with another batch (buffers reallocated, or only reshaped), another length,
+    no_grad, or another projection array must not run steps bound to old views."""
+    rng = np.random.default_rng(8)
+    H, I, proj = 4, 2, {"LSTM": 3}.get(mode, 0)
+    P = proj or H
+    K = {"RNN": 1, "LSTM": 4, "GRU": 3}[mode]
+    ws, kernel, cell = engine.Workspace(), engine.KERNELS[mode], CELLS[mode]
+    p = {"w_ih": rng.normal(size=(K * H, I)), "w_hh": rng.normal(size=(K * H, P)),
+         "b_ih": rng.normal(size=K * H), "b_hh": rng.normal(size=K * H),
+         "w_hr": rng.normal(size=(P, H)) if proj else None}
+    plans = []
+    runs = [(5, 3, True, False), (5, 3, True, False),   # the same layout: bound once
+            (5, 3, True, True),                         # a new projection array
+            (7, 3, True, False), (5, 3, True, False),   # longer (buffers grow), shorter
+            (5, 6, True, False), (5, 3, True, False),   # a larger batch, a smaller one
+            (5, 3, False, False), (7, 3, False, False),  # no_grad (2 steps kept), longer
+            (5, 3, True, False)]
+    for T, B, keep, new_w_hr in runs:
+        if new_w_hr and proj:
+            p = {**p, "w_hr": rng.normal(size=(P, H))}            # a new array, same shape
+        x = rng.normal(size=(T, B, I))
+        state0 = (rng.normal(size=(B, P)),) + ((rng.normal(size=(B, H)),) if mode == "LSTM"
+                                               else ())
+        ours, state, _ = engine.direction_forward(kernel, x, state0, p, workspace=ws, keep=keep)
+        ref, ref_state, _ = plain.direction_forward(cell, x, state0, p)
+        np.testing.assert_allclose(ours, ref, rtol=1e-12, atol=1e-14)
+        for a, b in zip(state, ref_state):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+        plans.append(ws._plans["forward"][1])
+    assert plans[1] is plans[0]

@@ -55,9 +55,9 @@ def test_gradcheck_catches_a_broken_fast_kernel(monkeypatch):
     """The same mistake in the fast engine's GRU kernel."""
     original = gru_kernel.backward
 
-    def broken(dnew, cache, s, da, w):
-        (direct,), dw = original(dnew, cache, s, da, w)
-        return (direct - dnew[0] * cache.gates[1],), dw      # gates[1]: z
+    def broken(dnew, gates, s, da, w):
+        (direct,), dw = original(dnew, gates, s, da, w)
+        return (direct - dnew[0] * gates[1],), dw            # gates[1]: z
 
     monkeypatch.setattr(gru_kernel, "backward", broken)
     layer = snn.GRU(2, 3, dtype="float64", seed=0, engine="fast")

@@ -19,18 +19,31 @@ loop. So a kernel is only the elementwise part of a step:
                                     sigma = 1 / (1 + exp(u)) is one call fewer)
     CARRIED                         state blocks kept in the step's buffer after the R
                                     gate blocks (LSTM 1: its cell state c; else 0)
-    SLOPES                          slopes per step (RNN 1, LSTM 5, GRU 3)
-    forward(a, state, new, w)       -> cache      activates ``a`` IN PLACE and writes
-                                                  the new state into the views ``new``
+    TEMP                            blocks of scratch a step uses and the next overwrites
+    SLOPES                          slopes per step (RNN 1, LSTM 6, GRU 3)
+    bind_forward(a, state, new, tmp, w)
+                                    -> step       a function of NO arguments that runs
+                                                  the step: activates ``a`` IN PLACE and
+                                                  writes the new state into the views
+                                                  ``new``; tmp (TEMP,H,b) is scratch
     slopes(a, prev, new, s, w)      -> None       writes into ``s`` (n,SLOPES,H,b) the
                                                   derivatives backward multiplies by that
                                                   need no gradient, n steps at once:
                                                   a (n,R+CARRIED,H,b) as forward left it,
                                                   prev / new the states before / after each step
-    backward(dnew, cache, s, da, w) -> dstate, dw with the step's slopes s (SLOPES,H,b),
-                                                  writes d(pre-activation) into ``da``;
+    backward(dnew, gates, s, da, w) -> dstate, dw with the step's gates (as forward left
+                                                  them) and slopes s (SLOPES,H,b), writes
+                                                  d(pre-activation) into ``da``;
                                                   dstate: the gradient reaching the old
                                                   state OTHER than through W (None if none)
+
+Why forward is BOUND: at a small batch a step's calls take about a microsecond each,
+whatever their size, and so does the Python around them (making views, looking up
+names, passing keywords). ``bind_forward`` makes every view and name of one step once;
+the loop binds each step of a buffer layout once (``Workspace.plan``) and then only
+calls ``step()``. In a bound step every call writes into its LAST argument (``out``,
+given by position: NumPy parses a keyword more slowly), and constants are 0-d arrays of
+the step's dtype (NumPy converts a Python number at every call).
 
 ``a`` given to forward is (R+CARRIED, H, b); the loop silences exp's overflow around
 its steps (sigma(x) -> 0 exactly, for very negative x). ``da`` given to backward is

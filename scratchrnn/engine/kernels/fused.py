@@ -20,7 +20,7 @@ are arrays or scalars only, passed by position; no ``.shape``, no slicing, no ma
 So every argument here is one (H,b) view, and views written to never overlap another.
 
 The step functions (``lstm_step`` ...) keep the kernels' contract (engine/kernels); the
-loop takes them through ``forward_of`` / ``backward_of``, only for CuPy arrays: NumPy runs
+loop takes them through ``bind_forward_of`` / ``backward_of``, only for CuPy arrays: NumPy runs
 the kernels' own lines, untouched. The RNN step is already one call each way (nothing to
 fuse); the slopes run once per backward, not per step. tests/gpu/test_cupy_standin.py
 runs these very functions on a CPU stand-in for CuPy (tests/fakecupy.py); only a GPU
@@ -49,15 +49,13 @@ def tanh(x):
 # -- the fused functions: the equations of the kernels' docstrings ---------------------------
 def lstm_forward(o, i, f, g, c_prev, c, m):
     """Gates o, i, f (as u = -x), g (H,b) activated IN PLACE; writes c' into c and
-    o tanh(c') into m (h' itself, or the input of the projection); returns tanh(c')."""
+    o tanh(c') into m (h' itself, or the input of the projection)."""
     o[...] = sigmoid_of_minus(o)                # output gate
     i[...] = sigmoid_of_minus(i)                # input gate
     f[...] = sigmoid_of_minus(f)                # forget gate
     g[...] = tanh(g)                            # candidate cell
     c[...] = i * g + f * c_prev                 # c' = f c + i g
-    tanh_c = tanh(c)
-    m[...] = o * tanh_c                         # m = o tanh(c')
-    return tanh_c
+    m[...] = o * tanh(c)                        # m = o tanh(c')
 
 
 def lstm_backward(dm, dc_next, i, f, g, c_prev, tanh_c, s_o, s_i, s_f, s_g, s_c,
@@ -102,40 +100,45 @@ def one_kernel(fn, xp):
 
 
 # -- the steps: the kernels' contract (engine/kernels/__init__.py), fused -------------------
-def lstm_step(a, state, new, w):
-    """lstm.forward with its elementwise lines as one kernel (lstm_forward)."""
+def lstm_step(a, state, new, tmp, w):
+    """lstm.bind_forward with its elementwise lines as one kernel (lstm_forward)."""
     xp = namespace_of(a)
-    h, c = new
-    o, i, f, g, c_prev = a                                  # H,b views (c_prev: state[1])
-    m = h if w.w_hr is None else xp.empty_like(c)           # H,b
-    tanh_c = one_kernel(lstm_forward, xp)(o, i, f, g, c_prev, c, m)
-    if w.w_hr is not None:
-        xp.matmul(w.w_hr, m, out=h)                         # h' = W_hr m
-    return lstm.Cache(a, tanh_c, m)
+    kernel, w_hr = one_kernel(lstm_forward, xp), w.w_hr
+    (h, c), (o, i, f, g, c_prev) = new, a                  # H,b views (c_prev: state[1])
+    m = h if w_hr is None else tmp[2]                       # H,b
+
+    def step():
+        kernel(o, i, f, g, c_prev, c, m)
+        if w_hr is not None:
+            xp.dot(w_hr, m, h)                              # h' = W_hr m
+    return step
 
 
-def lstm_step_backward(dnew, cache, s, da, w):
+def lstm_step_backward(dnew, gates, s, da, w):
     """lstm.backward with its elementwise lines as one kernel (lstm_backward)."""
     xp = namespace_of(da)
     dh, dc_next = dnew
-    dm, dw = lstm.through_projection(dh, cache, w)          # H,b
-    _, i, f, g, c_prev = cache.gates
+    dm, dw = lstm.through_projection(dh, gates, s, w)       # H,b
+    _, i, f, g, c_prev = gates
     do, di, df, dg = da
-    dc_prev = one_kernel(lstm_backward, xp)(dm, dc_next, i, f, g, c_prev, cache.tanh_c,
-                                            *s, do, di, df, dg)
+    dc_prev = one_kernel(lstm_backward, xp)(dm, dc_next, i, f, g, c_prev, s[5], *s[:5],
+                                            do, di, df, dg)
     return (None, dc_prev), dw
 
 
-def gru_step(a, state, new, w):
-    """gru.forward with its elementwise lines as one kernel (gru_forward)."""
-    r, z, gh, n = a                                         # H,b views
-    one_kernel(gru_forward, namespace_of(a))(r, z, gh, n, state[0], new[0])
-    return gru.Cache(a)
+def gru_step(a, state, new, tmp, w):
+    """gru.bind_forward with its elementwise lines as one kernel (gru_forward)."""
+    kernel = one_kernel(gru_forward, namespace_of(a))
+    (r, z, gh, n), (h_prev,), (h,) = a, state, new          # H,b views
+
+    def step():
+        kernel(r, z, gh, n, h_prev, h)
+    return step
 
 
-def gru_step_backward(dnew, cache, s, da, w):
+def gru_step_backward(dnew, gates, s, da, w):
     """gru.backward with its elementwise lines as one kernel (gru_backward)."""
-    r, z = cache.gates[0], cache.gates[1]                   # H,b each
+    r, z = gates[0], gates[1]                               # H,b each
     da_r, da_z, da_gh, da_n = da
     direct = one_kernel(gru_backward, namespace_of(da))(dnew[0], r, z, *s,
                                                         da_r, da_z, da_gh, da_n)
@@ -149,9 +152,9 @@ def _fuses(cell, xp):
     return ENABLED and xp is not np and cell in STEPS
 
 
-def forward_of(cell, xp):
-    """The step forward the loop runs: `cell.forward`, or its fused twin on CuPy."""
-    return STEPS[cell][0] if _fuses(cell, xp) else cell.forward
+def bind_forward_of(cell, xp):
+    """How the loop binds a step forward: `cell.bind_forward`, or its fused twin on CuPy."""
+    return STEPS[cell][0] if _fuses(cell, xp) else cell.bind_forward
 
 
 def backward_of(cell, xp):

@@ -23,35 +23,36 @@ h' and the slopes s of the step (tanh' = 1 - n^2):
 On CuPy the loop runs forward/backward as ONE GPU kernel each: fused.gru_forward /
 gru_backward, these lines once more as equations (engine/kernels/fused.py).
 """
-from typing import NamedTuple
-
 from ...backend import namespace_of
-from .signed import sigmoid_of_minus_
+from .signed import bind_sigmoid_of_minus
 
 GATES = 3  # torch's stacked gates: weight_ih is (GATES*H, I)
 LAYOUT = ((0, 0), (1, 1), (2, None), (None, 2))   # r, z, W_hn h + b_hn, W_in x + b_in
 SIGNS = (-1, -1, 1, 1)                            # r, z rows hold u = -(pre-activation)
 CARRIED = 0                                      # no state kept in the step's buffer
+TEMP = 1                                         # tmp: r * gh
 SLOPES = 3
 
 
-class Cache(NamedTuple):
-    gates: object   # 4,H,b  activated r, z; gh = W_hn h + b_hn; activated n
-
-
-def forward(a, state, new, w):
-    """a (4,H,b): u_r, u_z, gh, gx; state = (h,); writes h' into new. The caller
-    silences exp's overflow (sigma -> 0 exactly)."""
+def bind_forward(a, state, new, tmp, w):
+    """One step, bound: a (4,H,b) holds u_r, u_z, gh, gx, activated in place;
+    state = (h,); the step writes h' into new. The caller silences exp's overflow
+    (sigma -> 0 exactly)."""
     xp = namespace_of(a)
-    (h_prev,), (h,) = state, new
+    add, subtract, multiply, tanh = xp.add, xp.subtract, xp.multiply, xp.tanh
+    sigmoid = bind_sigmoid_of_minus(a[:2])                  # u_r, u_z -> r, z
     r, z, gh, n = a                                         # H,b views
-    sigmoid_of_minus_(a[:2])                                # u_r, u_z -> r, z (in place)
-    n += r * gh                                             # gx + r * (W_hn h + b_hn)
-    xp.tanh(n, out=n)                                       # n (in place of gx)
-    xp.subtract(h_prev, n, out=h)
-    h *= z
-    h += n                                                  # h' = n + z (h - n)
-    return Cache(a)
+    (h_prev,), (h,), r_gh = state, new, tmp[0]
+
+    def step():
+        sigmoid()
+        multiply(r, gh, r_gh)
+        add(n, r_gh, n)                                     # gx + r * (W_hn h + b_hn)
+        tanh(n, n)                                          # n (in place of gx)
+        subtract(h_prev, n, h)
+        multiply(h, z, h)
+        add(h, n, h)                                        # h' = n + z (h - n)
+    return step
 
 
 def slopes(a, prev, new, s, w):
@@ -69,11 +70,12 @@ def slopes(a, prev, new, s, w):
     s[:, 2] *= gh                                           # d(pre-act n)/d u_r
 
 
-def backward(dnew, cache, s, da, w):
-    """dnew = (dh',); writes d(pre-activation) into da (4,H,b) -> (dh * z,), {}."""
+def backward(dnew, gates, s, da, w):
+    """dnew = (dh',), gates (4,H,b) as forward left them; writes d(pre-activation) into
+    da (4,H,b) -> (dh * z,), {}."""
     xp = namespace_of(da)
     (dh,) = dnew
-    r, z = cache.gates[0], cache.gates[1]                   # H,b each
+    r, z = gates[0], gates[1]                               # H,b each
     da_r, da_z, da_gh, da_n = da
     xp.multiply(dh, s[0], out=da_z)
     xp.multiply(dh, s[1], out=da_n)

@@ -10,8 +10,6 @@ reaching h_t:
     da = dh * s,   s = act'(a)  (tanh: 1 - h_t^2,  relu: [h_t > 0])   the slope
     (the caller adds dh_{t-1} = W_hh^T da)
 """
-from typing import NamedTuple
-
 from ...backend import namespace_of
 from ...functional import ACTIVATIONS, activation_slope
 
@@ -19,18 +17,17 @@ GATES = 1  # torch's stacked gates: weight_ih is (GATES*H, I)
 LAYOUT = ((0, 0),)   # one block: W_hh, W_ih and both biases of the only "gate"
 SIGNS = (1,)         # the packed rows as torch's (no sigmoid to rewrite)
 CARRIED = 0          # no state kept in the step's buffer
+TEMP = 0             # no temporaries
 SLOPES = 1           # s = act'(a)
 
 
-class Cache(NamedTuple):
-    h: object  # H,b  h_t
+def bind_forward(a, state, new, tmp, w):
+    """One step, bound: a (1,H,b) pre-activation; writes h_t = act(a) into new = (h_t,)."""
+    act, a, (h,) = ACTIVATIONS[w.nonlinearity], a[0], new
 
-
-def forward(a, state, new, w):
-    """a (1,H,b) pre-activation; writes h_t = act(a) into new = (h_t,)."""
-    (h,) = new
-    ACTIVATIONS[w.nonlinearity](a[0], out=h)
-    return Cache(h)
+    def step():
+        act(a, out=h)
+    return step
 
 
 def slopes(a, prev, new, s, w):
@@ -38,7 +35,7 @@ def slopes(a, prev, new, s, w):
     activation_slope(w.nonlinearity, new[0], out=s[:, 0])
 
 
-def backward(dnew, cache, s, da, w):
+def backward(dnew, gates, s, da, w):
     """dnew = (dh_t,); writes da = dh_t * act'(a) into da (1,H,b)."""
     namespace_of(da).multiply(dnew[0], s[0], out=da[0])
     return (None,), {}
