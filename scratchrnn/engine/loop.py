@@ -25,7 +25,7 @@ the ones row of z_t gives the biases. The same for dx:
 
     dW = sum_t da_t z_t^T   (R*H, P+I+1)  ->  dW_hh, dW_ih, db_hh, db_ih
     dx_t = W_ih^T da_t
-(LSTM's projection W_hr is summed step by step, from the kernel's `dw`.)
+(LSTM's projection W_hr is summed step by step by the kernel, into w.dw_hr.)
 
 `pack` builds W from torch's gate-stacked parameters in the row blocks of the kernel's
 LAYOUT, negated where its SIGNS say (the sigmoid gates: see kernels/lstm.py); W_hh^T da,
@@ -160,6 +160,21 @@ def _bind_steps(bind, z, a, tmp, cs, P, R, n, w):
             for t in range(T)]
 
 
+def _bind_backward_steps(bind, gates, s, da, dstate, tmp, w):
+    """[(step_t, direct_t, da_t, dh_t, new_t) for t < T]: step t's kernel backward bound to
+    its views (kernels/__init__.py), the view of its d(pre-activation), the slot that
+    W_hh^T da_t fills (the gradient reaching h_t's predecessor, slot t % 2), and the
+    slots of the gradient reaching its new state (slot (t+1) % 2)."""
+    T, (H, B) = len(s), s.shape[2:]
+    R = da.shape[1] // H                                      # da: T,R*H,B
+    steps = []
+    for t in range(T):
+        old, new = [d[t % 2] for d in dstate], [d[(t + 1) % 2] for d in dstate]
+        step, direct = bind(gates[t], s[t], da[t].reshape(R, H, B), new, old, tmp, w)
+        steps.append((step, direct, da[t], old[0], new))
+    return steps
+
+
 def backward_rows(cell, dout, dstate_T, cache, p, grads, nonlinearity, truncate, ws):
     """Backward of forward_rows; ACCUMULATES into `grads` (same keys as `p`).
 
@@ -174,38 +189,49 @@ def backward_rows(cell, dout, dstate_T, cache, p, grads, nonlinearity, truncate,
     B, P = dstate_T[0].shape
     RH, F, dtype = W.shape[0], W.shape[1], W.dtype
     H, I = RH // R, F - P - (p["b_ih"] is not None)
-    w = StepWeights(p["w_hr"], nonlinearity)
+    dw_hr = None if p["w_hr"] is None else ws.empty("dw_hr", p["w_hr"].shape, dtype)
+    w = StepWeights(p["w_hr"], nonlinearity, dw_hr)
     w_h, w_x = W[:, :P].T, W[:, P:P + I].T                    # P,R*H  I,R*H
     last_only = dout.ndim == 2
-    dout = dout if last_only else _flip(dout, reverse)        # processing order
+    dout = dout.T if last_only else _flip(dout, reverse).transpose(0, 2, 1)  # P,B / T,P,B
     t_last = 0 if reverse else T - 1
     cut = None if truncate is None else T - truncate - 1
     da = ws.empty("da", (T, RH, B), dtype)                    # d(pre-activations)
-    da_blocks = da.reshape(T, R, H, B)                        # the same, as the kernels' blocks
     z, cs = cache.z, cache.cs
     s = ws.empty("s", (T, cell.SLOPES, H, B), dtype)          # the slopes of every step
     gates = cache.a.reshape(T + 1, -1, H, B)                  # as the kernels left them
     cell.slopes(gates[:T], (z[:T, :P], *(c[:T] for c in cs)),
                 (z[1:, :P], *(c[1:] for c in cs)), s, w)
-    dh = dstate_T[0].T.copy()                                 # P,B (ours: updated in place)
-    dc = [d.T.copy() for d in dstate_T[1:]]                   # H,B LSTM's cell state
-    step = fused.backward_of(cell, xp)                        # on CuPy: one kernel
+    # the gradient reaching the state (h_t, c_t): two slots, t % 2 (step t's old state)
+    # and (t+1) % 2 (its new one); tmp is the kernel's scratch
+    dstate = [ws.empty("dh", (2, P, B), dtype)] + [ws.empty(f"dc{k}", (2, H, B), dtype)
+                                                    for k in range(len(cs))]
+    tmp = ws.empty("tmp", (cell.TEMP, H, B), dtype)
+    for slots, d in zip(dstate, dstate_T):
+        slots[T % 2] = d.T
+    if dw_hr is not None:
+        dw_hr.fill(0)
+    bind = fused.bind_backward_of(cell, xp)                   # on CuPy: one kernel
+    key = ("backward", bind, T, B, F, H, P, dtype, id(w.w_hr), nonlinearity)
+    steps = ws.plan(key, lambda: _bind_backward_steps(bind, gates, s, da, dstate, tmp, w))
+    add, dot = xp.add, xp.dot
     with blas_threads(1):
         for t in range(T - 1, -1, -1):
+            step, direct, da_t, dh, new = steps[t]
             if t == cut:  # the detached boundary: nothing flows back across it
-                dh, dc = xp.zeros_like(dh), [xp.zeros_like(d) for d in dc]
+                for d in new:
+                    d.fill(0)
             if not last_only:
-                dh += dout[t].T                               # output + carried
+                add(new[0], dout[t], new[0])                  # output + carried
             elif t == t_last:
-                dh += dout.T
-            direct, dw = step((dh, *dc), gates[t], s[t], da_blocks[t], w)
-            dh = w_h @ da[t]                                  # dh_{t-1} = W_hh^T da_t
-            if direct[0] is not None:
-                dh += direct[0]
-            dc = list(direct[1:])
-            for name, value in dw.items():
-                grads[name] += value
+                add(new[0], dout, new[0])
+            step()                                            # da_t (LSTM: and dc_{t-1})
+            dot(w_h, da_t, dh)                                # dh_{t-1} = W_hh^T da_t
+            if direct is not None:
+                add(dh, direct, dh)                           # + what the kernel adds
         dW = (da @ z[:T].transpose(0, 2, 1)).sum(axis=0)     # sum_t da_t z_t^T  R*H,F
         dx = (w_x @ da).transpose(0, 2, 1)                    # dx_t = W_ih^T da_t  T,B,I
     unpack_grads(cell, dW, grads, P)
-    return _flip(dx, reverse), (dh.T, *(d.T for d in dc))
+    if dw_hr is not None:
+        grads["w_hr"] += dw_hr
+    return _flip(dx, reverse), tuple(d[0].T.copy() for d in dstate)

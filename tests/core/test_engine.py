@@ -95,8 +95,9 @@ def test_threads_context_sets_and_restores(monkeypatch):
 @pytest.mark.parametrize("mode", ["RNN", "LSTM", "GRU"])
 def test_bound_steps_follow_the_buffers_and_the_weights(mode):
     """The fast loop binds its steps once per buffer layout (Workspace.plan). A later
-    forward with another batch (buffers reallocated, or only reshaped), another length,
-    no_grad, or another projection array must not run steps bound to old views."""
+    forward (or backward) with another batch (buffers reallocated, or only reshaped),
+    another length, no_grad, or another projection array must not run steps bound to
+    old views."""
     rng = np.random.default_rng(8)
     H, I, proj = 4, 2, {"LSTM": 3}.get(mode, 0)
     P = proj or H
@@ -107,6 +108,7 @@ def test_bound_steps_follow_the_buffers_and_the_weights(mode):
          "w_hr": rng.normal(size=(P, H)) if proj else None}
     plans = []
     runs = [(5, 3, True, False), (5, 3, True, False),   # the same layout: bound once
+            (5, 3, True, False),                        # (after backward's first buffers)
             (5, 3, True, True),                         # a new projection array
             (7, 3, True, False), (5, 3, True, False),   # longer (buffers grow), shorter
             (5, 6, True, False), (5, 3, True, False),   # a larger batch, a smaller one
@@ -118,10 +120,21 @@ def test_bound_steps_follow_the_buffers_and_the_weights(mode):
         x = rng.normal(size=(T, B, I))
         state0 = (rng.normal(size=(B, P)),) + ((rng.normal(size=(B, H)),) if mode == "LSTM"
                                                else ())
-        ours, state, _ = engine.direction_forward(kernel, x, state0, p, workspace=ws, keep=keep)
-        ref, ref_state, _ = plain.direction_forward(cell, x, state0, p)
+        ours, state, cache = engine.direction_forward(kernel, x, state0, p, workspace=ws,
+                                                      keep=keep)
+        ref, ref_state, ref_cache = plain.direction_forward(cell, x, state0, p)
         np.testing.assert_allclose(ours, ref, rtol=1e-12, atol=1e-14)
         for a, b in zip(state, ref_state):
             np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
         plans.append(ws._plans["forward"][1])
-    assert plans[1] is plans[0]
+        if keep:
+            dout, dstate = rng.normal(size=ours.shape), tuple(rng.normal(size=s.shape)
+                                                              for s in state)
+            grads, ref_grads = _grads(p), _grads(p)
+            dx, dstate0 = engine.direction_backward(kernel, dout, dstate, cache, p, grads)
+            ref_dx, ref_dstate0 = plain.direction_backward(cell, dout, dstate, ref_cache, p,
+                                                          ref_grads)
+            for a, b in [(dx, ref_dx), *zip(dstate0, ref_dstate0),
+                         *((grads[k], ref_grads[k]) for k in p if p[k] is not None)]:
+                np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    assert plans[2] is plans[1]

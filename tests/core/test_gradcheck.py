@@ -53,13 +53,17 @@ def test_gradcheck_catches_a_broken_backward(monkeypatch):
 
 def test_gradcheck_catches_a_broken_fast_kernel(monkeypatch):
     """The same mistake in the fast engine's GRU kernel."""
-    original = gru_kernel.backward
+    original = gru_kernel.bind_backward
 
-    def broken(dnew, gates, s, da, w):
-        (direct,), dw = original(dnew, gates, s, da, w)
-        return (direct - dnew[0] * gates[1],), dw            # gates[1]: z
+    def broken(gates, s, da, dnew, dold, tmp, w):
+        step, direct = original(gates, s, da, dnew, dold, tmp, w)
 
-    monkeypatch.setattr(gru_kernel, "backward", broken)
+        def broken_step():
+            step()
+            direct[...] -= dnew[0] * gates[1]                 # gates[1]: z; now 0
+        return broken_step, direct
+
+    monkeypatch.setattr(gru_kernel, "bind_backward", broken)
     layer = snn.GRU(2, 3, dtype="float64", seed=0, engine="fast")
     assert not gradcheck(layer, np.random.default_rng(0).normal(size=(4, 2, 2))).ok
 

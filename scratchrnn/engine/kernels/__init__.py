@@ -31,17 +31,22 @@ loop. So a kernel is only the elementwise part of a step:
                                                   need no gradient, n steps at once:
                                                   a (n,R+CARRIED,H,b) as forward left it,
                                                   prev / new the states before / after each step
-    backward(dnew, gates, s, da, w) -> dstate, dw with the step's gates (as forward left
-                                                  them) and slopes s (SLOPES,H,b), writes
-                                                  d(pre-activation) into ``da``;
-                                                  dstate: the gradient reaching the old
-                                                  state OTHER than through W (None if none)
+    bind_backward(gates, s, da, dnew, dold, tmp, w)
+                                    -> (step, direct)  step() runs the step's backward:
+                                                  reads the gradient reaching the new
+                                                  state (dnew), the gates (as forward
+                                                  left them) and the slopes s (SLOPES,H,b),
+                                                  writes d(pre-activation) into ``da`` and
+                                                  LSTM's dc_prev into dold[1]; ``direct`` is
+                                                  the view it writes with the gradient
+                                                  reaching h_prev OTHER than through W
+                                                  (GRU's dh' z), or None
 
-Why forward is BOUND: at a small batch a step's calls take about a microsecond each,
+Why the steps are BOUND: at a small batch a step's calls take about a microsecond each,
 whatever their size, and so does the Python around them (making views, looking up
-names, passing keywords). ``bind_forward`` makes every view and name of one step once;
-the loop binds each step of a buffer layout once (``Workspace.plan``) and then only
-calls ``step()``. In a bound step every call writes into its LAST argument (``out``,
+names, passing keywords). ``bind_forward`` / ``bind_backward`` make every view and name
+of one step once; the loop binds each step of a buffer layout once (``Workspace.plan``)
+and then only calls ``step()``. In a bound step every call writes into its LAST argument (``out``,
 given by position: NumPy parses a keyword more slowly), and constants are 0-d arrays of
 the step's dtype (NumPy converts a Python number at every call).
 
@@ -50,8 +55,8 @@ its steps (sigma(x) -> 0 exactly, for very negative x). ``da`` given to backward
 (R, H, b), in the signed rows (for u where SIGNS is -1).
 The caller computes the slopes of all T steps at once when backward starts (a few large
 calls instead of several small ones a step). ``state`` / ``new`` are tuples (h,) or (h, c) of
-views into the caller's buffers; ``dw`` holds gradients of weights the caller does not
-batch (only LSTM's projection ``w_hr``).
+views into the caller's buffers. The only weight gradient a step adds itself is LSTM's
+projection's, into ``w.dw_hr``; the caller batches every other.
 A LAYOUT entry with None on one side is a block that sees only h (or only x): the GRU's
 candidate needs W_hn h + b_hn apart from W_in x + b_in.
 
@@ -68,6 +73,7 @@ class StepWeights(NamedTuple):
     """What a step needs besides its pre-activations (one layer, one direction)."""
     w_hr: object = None         # P,H   LSTM projection (proj_size > 0) or None
     nonlinearity: str = "tanh"  # RNN only
+    dw_hr: object = None        # P,H   backward: where the projection's gradient adds up
 
 
 KERNELS = {"RNN": rnn, "LSTM": lstm, "GRU": gru}

@@ -20,7 +20,7 @@ are arrays or scalars only, passed by position; no ``.shape``, no slicing, no ma
 So every argument here is one (H,b) view, and views written to never overlap another.
 
 The step functions (``lstm_step`` ...) keep the kernels' contract (engine/kernels); the
-loop takes them through ``bind_forward_of`` / ``backward_of``, only for CuPy arrays: NumPy runs
+loop takes them through ``bind_forward_of`` / ``bind_backward_of``, only for CuPy arrays: NumPy runs
 the kernels' own lines, untouched. The RNN step is already one call each way (nothing to
 fuse); the slopes run once per backward, not per step. tests/gpu/test_cupy_standin.py
 runs these very functions on a CPU stand-in for CuPy (tests/fakecupy.py); only a GPU
@@ -59,14 +59,14 @@ def lstm_forward(o, i, f, g, c_prev, c, m):
 
 
 def lstm_backward(dm, dc_next, i, f, g, c_prev, tanh_c, s_o, s_i, s_f, s_g, s_c,
-                  do, di, df, dg):
-    """Writes d(pre-activation) into do, di, df, dg (H,b); returns dc_prev = dc * f."""
+                  do, di, df, dg, dc_prev):
+    """Writes d(pre-activation) into do, di, df, dg (H,b) and dc * f into dc_prev."""
     dc = dc_next + dm * s_c                     # everything that reaches c'
     do[...] = dm * tanh_c * s_o
     di[...] = dc * g * s_i
     df[...] = dc * c_prev * s_f
     dg[...] = dc * i * s_g
-    return dc * f
+    dc_prev[...] = dc * f
 
 
 def gru_forward(r, z, gh, n, h_prev, h):
@@ -78,13 +78,13 @@ def gru_forward(r, z, gh, n, h_prev, h):
     h[...] = (h_prev - n) * z + n               # h' = (1 - z) n + z h
 
 
-def gru_backward(dh, r, z, s_z, s_n, s_r, da_r, da_z, da_gh, da_n):
-    """Writes d(pre-activation) into da_r, da_z, da_gh, da_n (H,b); returns dh * z."""
+def gru_backward(dh, r, z, s_z, s_n, s_r, da_r, da_z, da_gh, da_n, direct):
+    """Writes d(pre-activation) into da_r, da_z, da_gh, da_n (H,b) and dh * z into direct."""
     da_z[...] = dh * s_z
     da_n[...] = dh * s_n
     da_r[...] = da_n * s_r                      # dr = da_n gh, times (r-1)r
     da_gh[...] = da_n * r                       # gh entered as r * gh
-    return dh * z
+    direct[...] = dh * z
 
 
 _kernels = {}
@@ -114,16 +114,17 @@ def lstm_step(a, state, new, tmp, w):
     return step
 
 
-def lstm_step_backward(dnew, gates, s, da, w):
-    """lstm.backward with its elementwise lines as one kernel (lstm_backward)."""
-    xp = namespace_of(da)
-    dh, dc_next = dnew
-    dm, dw = lstm.through_projection(dh, gates, s, w)       # H,b
-    _, i, f, g, c_prev = gates
-    do, di, df, dg = da
-    dc_prev = one_kernel(lstm_backward, xp)(dm, dc_next, i, f, g, c_prev, s[5], *s[:5],
-                                            do, di, df, dg)
-    return (None, dc_prev), dw
+def lstm_step_backward(gates, s, da, dnew, dold, tmp, w):
+    """lstm.bind_backward with its elementwise lines as one kernel (lstm_backward)."""
+    kernel = one_kernel(lstm_backward, namespace_of(da))
+    (dh, dc_next), dc_prev, (_, i, f, g, c_prev) = dnew, dold[1], gates
+    dm, project = lstm.bind_projection_backward(gates, s, dh, tmp, w)
+
+    def step():
+        if project:
+            project()
+        kernel(dm, dc_next, i, f, g, c_prev, s[5], *s[:5], *da, dc_prev)
+    return step, None
 
 
 def gru_step(a, state, new, tmp, w):
@@ -136,13 +137,14 @@ def gru_step(a, state, new, tmp, w):
     return step
 
 
-def gru_step_backward(dnew, gates, s, da, w):
-    """gru.backward with its elementwise lines as one kernel (gru_backward)."""
-    r, z = gates[0], gates[1]                               # H,b each
-    da_r, da_z, da_gh, da_n = da
-    direct = one_kernel(gru_backward, namespace_of(da))(dnew[0], r, z, *s,
-                                                        da_r, da_z, da_gh, da_n)
-    return (direct,), {}
+def gru_step_backward(gates, s, da, dnew, dold, tmp, w):
+    """gru.bind_backward with its elementwise lines as one kernel (gru_backward)."""
+    kernel, direct = one_kernel(gru_backward, namespace_of(da)), tmp[0]
+    (dh,), r, z = dnew, gates[0], gates[1]                  # H,b each
+
+    def step():
+        kernel(dh, r, z, *s, *da, direct)
+    return step, direct
 
 
 STEPS = {lstm: (lstm_step, lstm_step_backward), gru: (gru_step, gru_step_backward)}
@@ -157,6 +159,6 @@ def bind_forward_of(cell, xp):
     return STEPS[cell][0] if _fuses(cell, xp) else cell.bind_forward
 
 
-def backward_of(cell, xp):
-    """The step backward the loop runs: `cell.backward`, or its fused twin on CuPy."""
-    return STEPS[cell][1] if _fuses(cell, xp) else cell.backward
+def bind_backward_of(cell, xp):
+    """How the loop binds a step backward: `cell.bind_backward`, or its fused twin on CuPy."""
+    return STEPS[cell][1] if _fuses(cell, xp) else cell.bind_backward

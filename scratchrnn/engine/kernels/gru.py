@@ -30,7 +30,7 @@ GATES = 3  # torch's stacked gates: weight_ih is (GATES*H, I)
 LAYOUT = ((0, 0), (1, 1), (2, None), (None, 2))   # r, z, W_hn h + b_hn, W_in x + b_in
 SIGNS = (-1, -1, 1, 1)                            # r, z rows hold u = -(pre-activation)
 CARRIED = 0                                      # no state kept in the step's buffer
-TEMP = 1                                         # tmp: r * gh
+TEMP = 1                                         # tmp: r * gh; backward: dh' z
 SLOPES = 3
 
 
@@ -70,15 +70,18 @@ def slopes(a, prev, new, s, w):
     s[:, 2] *= gh                                           # d(pre-act n)/d u_r
 
 
-def backward(dnew, gates, s, da, w):
-    """dnew = (dh',), gates (4,H,b) as forward left them; writes d(pre-activation) into
-    da (4,H,b) -> (dh * z,), {}."""
-    xp = namespace_of(da)
-    (dh,) = dnew
-    r, z = gates[0], gates[1]                               # H,b each
-    da_r, da_z, da_gh, da_n = da
-    xp.multiply(dh, s[0], out=da_z)
-    xp.multiply(dh, s[1], out=da_n)
-    xp.multiply(da_n, s[2], out=da_r)                       # dr = da_n gh, times (r-1)r
-    xp.multiply(da_n, r, out=da_gh)                         # gh entered as r * gh
-    return (dh * z,), {}
+def bind_backward(gates, s, da, dnew, dold, tmp, w):
+    """One step's backward, bound: reads dnew = (dh',), the gates (4,H,b) as forward left
+    them and the slopes s (3,H,b); writes d(pre-activation) into da (4,H,b).
+    Returns (step, direct): direct = dh' z, what reaches h_prev besides W_hh^T da."""
+    multiply = namespace_of(da).multiply
+    (dh,), r, z, direct = dnew, gates[0], gates[1], tmp[0]
+    (s_z, s_n, s_r), (da_r, da_z, da_gh, da_n) = s, da
+
+    def step():
+        multiply(dh, s_z, da_z)
+        multiply(dh, s_n, da_n)
+        multiply(da_n, s_r, da_r)                           # dr = da_n gh, times (r-1)r
+        multiply(da_n, r, da_gh)                            # gh entered as r * gh
+        multiply(dh, z, direct)                             # h' = n + z (h - n)
+    return step, direct

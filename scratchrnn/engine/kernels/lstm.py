@@ -39,7 +39,8 @@ GATES = 4  # torch's stacked gates: weight_ih is (GATES*H, I)
 LAYOUT = ((3, 3), (0, 0), (1, 1), (2, 2))   # row blocks o, i, f, g (torch: i, f, g, o)
 SIGNS = (-1, -1, -1, 1)                     # o, i, f rows hold u = -(pre-activation)
 CARRIED = 1                                 # a[4]: the cell state c (the step's input)
-TEMP = 3                                    # tmp: [i g; f c], then tanh(c') (or m)
+TEMP = 3                                    # tmp: [i g; f c] and tanh(c') (or m);
+                                            # backward: dc, dm, m
 SLOPES = 6
 
 
@@ -84,27 +85,41 @@ def slopes(a, prev, new, s, w):
     q *= a[:, 0]                                          # o (1 - tanh^2(c'))
 
 
-def backward(dnew, gates, s, da, w):
-    """dnew = (dh', dc'), gates (5,H,b) as forward left them; writes d(pre-activation)
-    into da (4,H,b) -> (None, dc), dw."""
+def bind_backward(gates, s, da, dnew, dold, tmp, w):
+    """One step's backward, bound: reads dnew = (dh', dc'), the gates (5,H,b) as forward
+    left them and the slopes s (6,H,b); writes d(pre-activation) into da (4,H,b) and
+    dc_prev into dold[1]. Returns (step, None): nothing reaches h_prev but through W."""
     xp = namespace_of(da)
-    dh, dc_next = dnew
-    i, f = gates[1], gates[2]                             # H,b each, activated
-    dm, dw = through_projection(dh, gates, s, w)          # H,b
-    xp.multiply(dm, s[5], out=da[0])                      # do = dm * tanh(c')
-    dc = dm * s[4]                                        # H,b
-    dc += dc_next                                         # dc = dc' + dm o (1-tanh^2)
-    xp.multiply(dc, gates[3:5], out=da[1:3])              # [di; df] = dc [g; c]
-    xp.multiply(dc, i, out=da[3])                         # dg = dc i
-    dc_prev = dc * f                                      # H,b
-    da *= s[:4]                                           # through the nonlinearities
-    return (None, dc_prev), dw
+    add, multiply = xp.add, xp.multiply
+    (dh, dc_next), dc_prev = dnew, dold[1]
+    i, f, g_c = gates[1], gates[2], gates[3:5]
+    do, di_df, dg, tanh_c, s_c, s_gates = da[0], da[1:3], da[3], s[5], s[4], s[:4]
+    dm, project, dc = *bind_projection_backward(gates, s, dh, tmp, w), tmp[0]
+
+    def step():
+        if project:
+            project()
+        multiply(dm, tanh_c, do)                # do = dm tanh(c')
+        multiply(dm, s_c, dc)
+        add(dc, dc_next, dc)                    # dc = dc' + dm o (1 - tanh^2(c'))
+        multiply(dc, g_c, di_df)                # [di; df] = dc [g; c]
+        multiply(dc, i, dg)                     # dg = dc i
+        multiply(dc, f, dc_prev)                # dc_prev = dc f
+        multiply(da, s_gates, da)               # through the nonlinearities
+    return step, None
 
 
-def through_projection(dh, gates, s, w):
-    """(dm, dw): the gradient reaching m = o tanh(c') (dh itself without a projection,
-    W_hr^T dh with one) and {'w_hr': dh m^T} (P,H) with one."""
+def bind_projection_backward(gates, s, dh, tmp, w):
+    """(dm, project): dm is the gradient reaching m = o tanh(c'): dh' itself without a
+    projection (project None); with one, project() writes W_hr^T dh' into dm = tmp[1]
+    and adds dh' m^T into w.dw_hr (P,H), m = o tanh(c') remade in tmp[2]."""
     if w.w_hr is None:
-        return dh, {}
-    m = gates[0] * s[5]                                   # o tanh(c'), as forward had it
-    return w.w_hr.T @ dh, {"w_hr": dh @ m.T}
+        return dh, None
+    xp = namespace_of(dh)
+    w_hr, dw_hr, o, tanh_c, dm, m = w.w_hr, w.dw_hr, gates[0], s[5], tmp[1], tmp[2]
+
+    def project():
+        xp.dot(w_hr.T, dh, dm)                  # dm = W_hr^T dh'
+        xp.multiply(o, tanh_c, m)               # m = o tanh(c'), as forward had it
+        xp.add(dw_hr, xp.dot(dh, m.T), dw_hr)   # dW_hr += dh' m^T
+    return dm, project

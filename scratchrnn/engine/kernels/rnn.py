@@ -35,7 +35,11 @@ def slopes(a, prev, new, s, w):
     activation_slope(w.nonlinearity, new[0], out=s[:, 0])
 
 
-def backward(dnew, gates, s, da, w):
-    """dnew = (dh_t,); writes da = dh_t * act'(a) into da (1,H,b)."""
-    namespace_of(da).multiply(dnew[0], s[0], out=da[0])
-    return (None,), {}
+def bind_backward(gates, s, da, dnew, dold, tmp, w):
+    """One step's backward, bound: writes da = dh_t * act'(a) into da (1,H,b);
+    returns (step, None)."""
+    multiply, dh, slope, da = namespace_of(da).multiply, dnew[0], s[0], da[0]
+
+    def step():
+        multiply(dh, slope, da)
+    return step, None
