@@ -58,8 +58,8 @@ class SharedCache(NamedTuple):
 
 def shares(batch: int, work: int, cores: int, xp) -> list:
     """Cut range(batch) into equal slices, one per core with enough `work` (one for CuPy)."""
-    n = min(cores, batch // MIN_ROWS, work // SHARE_WORK) if xp is np else 1
-    edges = np.linspace(0, batch, max(n, 1) + 1).round().astype(int).tolist()
+    n = max(min(cores, batch // MIN_ROWS, work // SHARE_WORK) if xp is np else 1, 1)
+    edges = [k * batch // n for k in range(n + 1)]  # (plain ints: np.linspace cost ~15 us)
     return [slice(a, b) for a, b in zip(edges[:-1], edges[1:])]
 
 
