@@ -3,10 +3,10 @@
 Where torch's fused LSTM still wins (small batches, docs/benchmarks.md), is the engine's
 Python the cause, or NumPy itself? This times the fast engine's arithmetic stripped to
 its bare NumPy calls, in a plain loop on one core: per step forward the one matrix
-product and the seven elementwise calls of kernels/lstm.py; for a training step also the
+product and the eight elementwise calls of kernels/lstm.py; for a training step also the
 backward's product and seven calls per step, the slopes, the batched weight gradient and
-one Adam update of every parameter (about eight calls each). No kernel functions, no
-caches, no checks. It is timed on the whole batch and on half of it (a perfect split
+one Adam update of every parameter (about eight calls each). No layers, no model, no
+checks: only the calls the engine's bound steps make (kernels/__init__.py). It is timed on the whole batch and on half of it (a perfect split
 over two cores, with no process round trip), and the floor is the smaller. If the floor
 is above torch's time, no rearrangement of these calls in Python closes the gap: only
 fewer calls would, i.e. a compiled fused kernel, which NumPy does not have.
@@ -40,7 +40,8 @@ def bare_lstm(H: int, B: int, train: bool, W=None, z=None):
 
     W (4H, H+2): the packed weights (loop.pack), z (T+1, H+2, B): [h; x; 1] with h_0 and
     x filled in; random if not given. The outputs h_t land in z[t+1, :H], as in the engine
-    (tests/benchmarks check them against the engine's LSTM).
+    (tests/benchmarks check them against the engine's LSTM). The calls are the bound
+    steps' (kernels/lstm.py): out by position, 1 as a 0-d array, every view made before.
     """
     rng = np.random.default_rng(0)
     F = H + 2                                                   # [h; x; 1], one feature
@@ -48,55 +49,60 @@ def bare_lstm(H: int, B: int, train: bool, W=None, z=None):
         W = (rng.standard_normal((4 * H, F)) * 0.3).astype(np.float32)
     if z is None:
         z = rng.standard_normal((T + 1, F, B)).astype(np.float32)
-    n_steps = z.shape[0] - 1
-    a = np.zeros((n_steps + 1, 5 * H, B), z.dtype)             # o, i, f, g, c (c_0 = 0)
-    s = np.full((n_steps, 5, H, B), 0.1, z.dtype)
-    da = np.empty((n_steps, 4 * H, B), z.dtype)
-    tanh_c = np.empty((n_steps, H, B), z.dtype)
+    n, dtype = z.shape[0] - 1, z.dtype
+    one = np.ones((), dtype)
+    a = np.zeros((n + 1, 5, H, B), dtype)                       # o, i, f, g, c (c_0 = 0)
+    s = np.empty((n, 6, H, B), dtype)
+    da = np.empty((n, 4, H, B), dtype)
+    tmp, dh, dc = (np.zeros((k, H, B), dtype) for k in (3, 2, 2))
     shapes = [(4 * H, 1), (4 * H, H), (4 * H,), (4 * H,), (1, H), (1,)]  # LSTMModel's
-    adam = [tuple(np.zeros(shape, np.float32) for _ in range(4)) for shape in shapes]
+    adam = [tuple(np.zeros(shape, dtype) for _ in range(4)) for shape in shapes]
+    forward_views = [(z[t], a[t, :4].reshape(4 * H, B), a[t, :3], a[t, 0], a[t, 3],
+                      a[t, 1:3], a[t, 3:5], a[t + 1, 4], z[t + 1, :H]) for t in range(n)]
+    backward_views = [(a[t, 1], a[t, 2], a[t, 3:5], s[t, 5], s[t, 4], s[t, :4], da[t],
+                       da[t].reshape(4 * H, B), dh[(t + 1) % 2], dh[t % 2], dc[(t + 1) % 2],
+                       dc[t % 2]) for t in range(n - 1, -1, -1)]
+    exp, add, divide, tanh, multiply, subtract, dot = (
+        np.exp, np.add, np.divide, np.tanh, np.multiply, np.subtract, np.dot)
 
     def forward():
-        for t in range(n_steps):
-            at = a[t]
-            np.matmul(W, z[t], out=at[:4 * H])
-            sig = at[:3 * H]
-            np.exp(sig, out=sig)
-            sig += 1
-            np.reciprocal(sig, out=sig)
-            np.tanh(at[3 * H:4 * H], out=at[3 * H:4 * H])
-            prod = at[H:3 * H] * at[3 * H:]
-            np.add(prod[:H], prod[H:], out=a[t + 1, 4 * H:])
-            np.tanh(a[t + 1, 4 * H:], out=tanh_c[t])
-            np.multiply(at[:H], tanh_c[t], out=z[t + 1, :H])
+        for z_t, a_t, oif, o, g, i_f, g_c, c, h in forward_views:
+            dot(W, z_t, a_t)
+            exp(oif, oif)
+            add(oif, one, oif)
+            divide(one, oif, oif)
+            tanh(g, g)
+            multiply(i_f, g_c, tmp[:2])
+            add(tmp[0], tmp[1], c)
+            tanh(c, tmp[2])
+            multiply(o, tmp[2], h)
 
     def backward():
-        g = a[:n_steps].reshape(n_steps, 5, H, B)
-        np.subtract(g[:, :3], 1, out=s[:, :3])                  # the slopes: 8 calls
-        s[:, :3] *= g[:, :3]
-        np.multiply(g[:, 3], g[:, 3], out=s[:, 3])
-        np.subtract(1, s[:, 3], out=s[:, 3])
-        np.tanh(g[:, 4], out=s[:, 4])
-        s[:, 4] *= s[:, 4]
-        np.subtract(1, s[:, 4], out=s[:, 4])
-        s[:, 4] *= g[:, 0]
+        g = a[:n]
+        subtract(g[:, :3], one, s[:, :3])                       # the slopes: 9 calls
+        multiply(s[:, :3], g[:, :3], s[:, :3])
+        multiply(g[:, 3], g[:, 3], s[:, 3])
+        subtract(one, s[:, 3], s[:, 3])
+        tanh(a[1:, 4], s[:, 5])
+        multiply(s[:, 5], s[:, 5], s[:, 4])
+        subtract(one, s[:, 4], s[:, 4])
+        multiply(s[:, 4], g[:, 0], s[:, 4])
         w_h = W[:, :H].T
-        dh, dc = np.zeros((H, B), np.float32), np.zeros((H, B), np.float32)
-        for t in range(n_steps - 1, -1, -1):
-            d = da[t].reshape(4, H, B)
-            np.multiply(dh, tanh_c[t], out=d[0])
-            c = dh * s[t, 4]
-            c += dc
-            np.multiply(c, g[t, 3:5], out=d[1:3])
-            np.multiply(c, g[t, 1], out=d[3])
-            dc = c * g[t, 2]
-            d *= s[t, :4]
-            dh = w_h @ da[t]
-        (da @ z[:n_steps].transpose(0, 2, 1)).sum(axis=0)            # dW
-        W[:, H:H + 1].T @ da                                     # dx
+        for i, f, g_c, tanh_c, s_c, s_g, d, d_t, dm, dh_prev, dc_next, dc_prev in \
+                backward_views:
+            multiply(dm, tanh_c, d[0])
+            multiply(dm, s_c, tmp[0])
+            add(tmp[0], dc_next, tmp[0])
+            multiply(tmp[0], g_c, d[1:3])
+            multiply(tmp[0], i, d[3])
+            multiply(tmp[0], f, dc_prev)
+            multiply(d, s_g, d)
+            dot(w_h, d_t, dh_prev)
+        (da.reshape(n, 4 * H, B) @ z[:n].transpose(0, 2, 1)).sum(axis=0)      # dW
+        W[:, H:H + 1].T @ da.reshape(n, 4 * H, B)                              # dx
 
     def adam_step():
-        for p, grad, m, v in adam:                              # torch's Adam, 8 calls
+        for p, grad, m, v in adam:                           # torch's Adam, 8 calls
             m *= 0.9
             m += 0.1 * grad
             v *= 0.999
