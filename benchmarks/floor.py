@@ -8,8 +8,9 @@ backward's product and seven calls per step, the slopes, the batched weight grad
 one Adam update of every parameter (about eight calls each). No layers, no model, no
 checks: only the calls the engine's bound steps make (kernels/__init__.py). It is timed
 on the whole batch and on half of it (a perfect split over two cores, with no process
-round trip), and the floor is the smaller. If the floor is above torch's time, no rearrangement of these calls in Python closes the gap: only
-fewer calls would, i.e. a compiled fused kernel, which NumPy does not have.
+round trip), and the floor is the smaller. If the floor is above torch's time, no
+rearrangement of these calls in Python closes the gap: only fewer calls would, i.e. a
+compiled fused kernel, which NumPy does not have.
 
     python -m benchmarks.floor                              # the LSTM cases of the parity grid
     python -m benchmarks.floor --cases lstm:32:64:inference gru:64:64:train
