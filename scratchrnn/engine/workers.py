@@ -28,9 +28,11 @@ import importlib
 import itertools
 import os
 import pickle
+import select
 import subprocess
 import sys
 import threading
+import time
 import weakref
 from typing import NamedTuple
 
@@ -43,6 +45,10 @@ from .workspace import Workspace
 SHARE_WORK = 10_000_000  # multiply-adds (all steps) a share must carry: below, the round
                          # trip and waking a process cost more than the share saves
 MIN_ROWS = 32            # never fewer rows in a share
+SPIN_S = 0.005           # after answering, a worker polls for the next request this long
+                         # before it blocks: a blocked process woken by the pipe starts
+                         # slowly (docs/performance.md, step 6; torch's OpenMP threads
+                         # spin too)
 _workers: list = []
 _lock = threading.Lock()
 _counter = itertools.count(1)
@@ -256,6 +262,7 @@ def serve(inp, out) -> None:
     states = {}
     ops = {"forward": _forward, "backward": _backward, "ready": lambda state, generation: None}
     while True:
+        _wait_readable(inp, SPIN_S)
         try:
             op, forget, flush_denormal, (key, generation, *args) = pickle.load(inp)
         except EOFError:
@@ -274,6 +281,15 @@ def serve(inp, out) -> None:
             reply = ("error", exc)
         pickle.dump(reply, out, protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()
+
+
+def _wait_readable(pipe, seconds):
+    """Poll `pipe` for up to `seconds` (busy), so that a request arriving soon is read at
+    once instead of after this process is woken up."""
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        if select.select([pipe], [], [], 0)[0]:
+            return
 
 
 def main() -> None:
