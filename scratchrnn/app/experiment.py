@@ -24,7 +24,6 @@ from ..report.report import write_report
 from ..report.results import write_results
 from ..train.checkpoint import save_checkpoint
 from ..train.loop import TrainConfig
-from ..train.metrics import classification_metrics
 from .prepare import load_and_prepare
 from .records import baseline_record, mark_selected, run_record
 from .spec import RunSpec, plan_jobs
@@ -113,18 +112,18 @@ def draw_figures(out: Path, data: dict, outcome, records) -> dict:
                           else "MSE, normalized units"))[0]
             best = outcome.best(model, impl)
             if best is not None:
-                made.update(_best_figure(fdir, data, best))
+                made.update(_best_figure(fdir, data, best, records))
     if records:
         made["timing"] = figs.timing(records, fdir / "timing")[0]
     return {k: str(Path(v).relative_to(out)) for k, v in made.items()}
 
 
-def _best_figure(fdir, data, run) -> dict:
+def _best_figure(fdir, data, run, records) -> dict:
     name = f"{run.model}_{run.impl}"
     title = f"{run.model} ({run.impl}, hidden {run.hidden_size})"
-    if data["task"] == "classify":
-        m = classification_metrics(data["y_test"], run.test_pred,
-                                   labels=list(range(data["n_outputs"])))
+    if data["task"] == "classify":   # the run's test metrics, as its record has them
+        m = next(r["test"] for r in records if (r["model"], r["impl"], r["hidden_size"])
+                 == (run.model, run.impl, run.hidden_size))
         return {f"confusion_{name}": figs.confusion(
             m["confusion_matrix"], m["labels"], fdir / f"confusion_{name}", title)[0]}
     inv = data.get("inverse") or (lambda a: a)
