@@ -46,12 +46,12 @@ Why the steps are BOUND: at a small batch a step's calls take about a microsecon
 whatever their size, and so does the Python around them (making views, looking up
 names, passing keywords). ``bind_forward`` / ``bind_backward`` make every view and name
 of one step once; the loop binds each step of a buffer layout once (``Workspace.plan``)
-and then only calls ``step()``. In a bound step every call writes into its LAST argument (``out``,
-given by position: NumPy parses a keyword more slowly), and constants are 0-d arrays of
-the step's dtype (NumPy converts a Python number at every call).
+and then only calls ``step()``. In a bound step every call writes into its LAST
+argument (``out``, given by position: NumPy parses a keyword more slowly), and constants
+are 0-d arrays of the step's dtype (NumPy converts a Python number at every call).
 
-``a`` given to forward is (R+CARRIED, H, b); the loop silences exp's overflow around
-its steps (sigma(x) -> 0 exactly, for very negative x). ``da`` given to backward is
+``a`` given to bind_forward is (R+CARRIED, H, b); the loop silences exp's overflow around
+its steps (sigma(x) -> 0 exactly, for very negative x). ``da`` given to bind_backward is
 (R, H, b), in the signed rows (for u where SIGNS is -1).
 The caller computes the slopes of all T steps at once when backward starts (a few large
 calls instead of several small ones a step). ``state`` / ``new`` are tuples (h,) or (h, c) of
