@@ -80,7 +80,7 @@ def bare_lstm(H: int, B: int, train: bool, W=None, z=None):
 
     def backward():
         g = a[:n]
-        subtract(g[:, :3], one, s[:, :3])                       # the slopes: 9 calls
+        subtract(g[:, :3], one, s[:, :3])                       # the slopes: 8 calls
         multiply(s[:, :3], g[:, :3], s[:, :3])
         multiply(g[:, 3], g[:, 3], s[:, 3])
         subtract(one, s[:, 3], s[:, 3])

@@ -47,7 +47,7 @@ SHARE_WORK = 10_000_000  # multiply-adds (all steps) a share must carry: below, 
 MIN_ROWS = 32            # never fewer rows in a share
 SPIN_S = 0.005           # after answering, a worker polls for the next request this long
                          # before it blocks: a blocked process woken by the pipe starts
-                         # slowly (docs/performance.md, step 6; torch's OpenMP threads
+                         # slowly (docs/performance.md, step 7; torch's OpenMP threads
                          # spin too)
 _workers: list = []
 _lock = threading.Lock()

@@ -38,7 +38,7 @@ ENABLED = True  # False: CuPy runs the kernels' unfused lines too (to time what 
 
 def sigmoid_of_minus(u):
     """sigma(x) for u = -x (the kernels' negated rows, SIGNS): 1 / (1 + exp(u)), the
-    operations of signed.sigmoid_of_minus_, as one expression (cupy.fuse has no out=)."""
+    operations of signed.bind_sigmoid_of_minus, as one expression (cupy.fuse has no out=)."""
     return 1 / (1 + namespace_of(u).exp(u))
 
 
