@@ -34,8 +34,7 @@ def direction_forward(cell, x, state0, p, nonlinearity="tanh", reverse=False,
     generation = ws.next_generation()
     T, B, I = x.shape
     H, P = p["w_hh"].shape[0] // cell.GATES, p["w_hh"].shape[1]
-    macs = len(cell.LAYOUT) * H * (P + I + 1)                # a sample's step: W [h; x; 1]
-    rows = workers.shares(B, T * B * macs, get_num_threads(), xp)
+    rows = workers.shares(B, work(cell, T, B, I, H, P, keep), get_num_threads(), xp)
     result = None
     if len(rows) > 1:  # worker processes take rows[1:] (None: they are busy or absent)
         result = workers.forward(rows, ws, cell, x, state0, p, nonlinearity, reverse,
@@ -45,6 +44,15 @@ def direction_forward(cell, x, state0, p, nonlinearity="tanh", reverse=False,
                                    keep)
     out, state, run = result
     return out, state, Cache(run, ws, generation) if keep else None
+
+
+def work(cell, T, B, I, H, P, keep) -> int:
+    """What sharing this direction's batch would share, in multiply-adds: each step's
+    product W [h; x; 1], its elementwise calls (workers.NUMBER_COST a number), and about
+    twice as much again in the backward that follows a forward that keeps its cache."""
+    macs = len(cell.LAYOUT) * H * (P + I + 1)                # a sample's step: W [h; x; 1]
+    cost = macs + workers.NUMBER_COST * cell.NUMBERS * H     # ... and its elementwise part
+    return T * B * cost * (3 if keep else 1)
 
 
 def direction_backward(cell, dout, dstate_T, cache, p, grads, nonlinearity="tanh",

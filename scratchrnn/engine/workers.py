@@ -42,8 +42,12 @@ from . import fpenv, loop
 from .parallel import set_num_threads, single_core
 from .workspace import Workspace
 
-SHARE_WORK = 10_000_000  # multiply-adds (all steps) a share must carry: below, the round
-                         # trip and waking a process cost more than the share saves
+SHARE_WORK = 40_000_000  # multiply-adds (all steps, forward and backward) a share must
+                         # carry: below, the round trip and the second process cost more
+                         # than the share saves (docs/performance.md, step 8)
+NUMBER_COST = 12         # multiply-adds that take the time of one number an elementwise
+                         # call writes (LSTM, GRU: 0.18-0.27 ns a number, a product 0.02
+                         # ns a multiply-add; float32, AMD EPYC: step 8)
 MIN_ROWS = 32            # never fewer rows in a share
 SPIN_S = 0.005           # after answering, a worker polls for the next request this long
                          # before it blocks: a blocked process woken by the pipe starts

@@ -93,6 +93,37 @@ def test_threads_context_sets_and_restores(monkeypatch):
 
 
 @pytest.mark.parametrize("mode", ["RNN", "LSTM", "GRU"])
+def test_numbers_are_what_a_forward_step_writes(mode, monkeypatch):
+    """A kernel's NUMBERS (how workers.py weighs its elementwise part) is the size of the
+    outputs of its forward step's calls, per hidden unit and sample: counted here."""
+    import scratchrnn.engine.kernels.signed as signed
+    import scratchrnn.functional as functional
+    cell, H, b = engine.KERNELS[mode], 3, 5
+    written = []
+
+    class Counting:  # NumPy, counting the numbers each call writes
+        def __getattr__(self, name):
+            f = getattr(np, name)
+            if name in ("ones", "zeros", "empty"):
+                return f
+
+            def call(*args, **kwargs):
+                written.append(np.size(kwargs.get("out", args[-1])))
+                return f(*args, **kwargs)
+            return call
+    for module in (cell, signed, functional):
+        monkeypatch.setattr(module, "namespace_of", lambda *arrays: Counting())
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(len(cell.LAYOUT) + cell.CARRIED, H, b))
+    state = (rng.normal(size=(H, b)),) + tuple(a[len(cell.LAYOUT):])
+    new = tuple(np.empty((H, b)) for _ in state)
+    step = cell.bind_forward(a, state, new, np.empty((max(cell.TEMP, 1), H, b)),
+                             engine.kernels.StepWeights())
+    step()
+    assert written and sum(written) == cell.NUMBERS * H * b, written
+
+
+@pytest.mark.parametrize("mode", ["RNN", "LSTM", "GRU"])
 def test_bound_steps_follow_the_buffers_and_the_weights(mode):
     """The fast loop binds its steps once per buffer layout (Workspace.plan). A later
     forward (or backward) with another batch (buffers reallocated, or only reshaped),

@@ -8,7 +8,7 @@ import scratchrnn.engine.parallel as parallel
 import scratchrnn.engine.workers as workers
 import scratchrnn.nn as snn
 from scratchrnn.engine import Workspace
-from scratchrnn.engine.kernels import lstm
+from scratchrnn.engine.kernels import gru, lstm, rnn
 from scratchrnn.models import LSTMModel
 
 
@@ -28,6 +28,28 @@ def test_shares_are_equal_cover_the_batch_and_need_enough_work():
     assert len(workers.shares(40, work=10 ** 9, cores=2, xp=np)) == 1               # too few rows
     assert len(workers.shares(701, work=10 ** 9, cores=1, xp=np)) == 1
     assert len(workers.shares(701, work=10 ** 9, cores=2, xp=object())) == 1        # a GPU
+
+
+@pytest.mark.parametrize("cell, H, B, keep, split", [
+    (lstm, 32, 64, False, False),   # inference: two processes took 1.9-2.1x one's time
+    (lstm, 64, 64, False, True),    # 0.83
+    (lstm, 16, 700, False, True),   # 0.75
+    (lstm, 16, 64, True, False),    # training: 1.19
+    (lstm, 32, 64, True, True),     # 0.79-0.95
+    (gru, 32, 64, False, False),    # 1.29-1.95
+    (gru, 32, 64, True, True),      # 0.81-0.87
+    (gru, 16, 64, True, False),     # 1.16-1.71
+    (rnn, 128, 64, False, False),   # 1.27-1.31
+    (rnn, 64, 64, True, False),     # 1.10-1.20
+    (rnn, 128, 64, True, True),     # 0.73
+    (rnn, 32, 700, True, True),     # 0.73
+])
+def test_two_cores_share_a_batch_where_two_processes_were_measured_faster(cell, H, B, keep,
+                                                                         split):
+    """The cost rule against the measured cases of docs/performance.md, step 8 (T = 50,
+    I = 1, two cores: the time with a worker process over the time without)."""
+    work = bptt.work(cell, 50, B, 1, H, H, keep)
+    assert (len(workers.shares(B, work, cores=2, xp=np)) == 2) == split, work
 
 
 @pytest.mark.parametrize("mode", ["RNN", "RNN_RELU", "LSTM", "GRU"])

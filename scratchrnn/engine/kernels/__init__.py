@@ -21,6 +21,9 @@ loop. So a kernel is only the elementwise part of a step:
                                     gate blocks (LSTM 1: its cell state c; else 0)
     TEMP                            blocks of scratch a step uses and the next overwrites
     SLOPES                          slopes per step (RNN 1, LSTM 6, GRU 3)
+    NUMBERS                         numbers a forward step's calls write per hidden unit
+                                    and sample (RNN 1, LSTM 15, GRU 12): the elementwise
+                                    part of a step's cost, when workers.py weighs a split
     bind_forward(a, state, new, tmp, w)
                                     -> step       a function of NO arguments that runs
                                                   the step: activates ``a`` IN PLACE and

@@ -32,6 +32,7 @@ SIGNS = (-1, -1, 1, 1)                            # r, z rows hold u = -(pre-act
 CARRIED = 0                                      # no state kept in the step's buffer
 TEMP = 1                                         # tmp: r * gh; backward: dh' z
 SLOPES = 3
+NUMBERS = 12                                     # numbers the step's calls write per h unit
 
 
 def bind_forward(a, state, new, tmp, w):

@@ -42,6 +42,7 @@ CARRIED = 1                                 # a[4]: the cell state c (the step's
 TEMP = 3                                    # tmp: [i g; f c] and tanh(c') (or m);
                                             # backward: dc, dm, m
 SLOPES = 6
+NUMBERS = 15                                # numbers the step's calls write per h unit
 
 
 def bind_forward(a, state, new, tmp, w):

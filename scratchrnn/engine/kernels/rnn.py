@@ -19,6 +19,7 @@ SIGNS = (1,)         # the packed rows as torch's (no sigmoid to rewrite)
 CARRIED = 0          # no state kept in the step's buffer
 TEMP = 0             # no temporaries
 SLOPES = 1           # s = act'(a)
+NUMBERS = 1          # numbers the step's calls write per h unit (act(a))
 
 
 def bind_forward(a, state, new, tmp, w):
