@@ -1,0 +1,149 @@
+"""The engine's LSTM calls, bare, and the same on two processes: what benchmarks/floor.py times.
+
+`bare_lstm` is exactly the NumPy calls of the engine's bound LSTM steps (kernels/lstm.py),
+in a plain loop over views made beforehand: no layers, no model, no checks. `Pair` runs
+them on half the batch here and on the other half in a second process at the same time,
+woken as the engine's workers are, and done when a counter in shared memory says so: no
+data moves, no pickles.
+It is the best any split of a batch over two processes could do with these calls, the
+engine's included. NumPy only (a Pair's process must not import torch).
+"""
+from __future__ import annotations
+
+import mmap
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+T = 50
+
+
+def bare_lstm(H: int, B: int, train: bool, W=None, z=None):
+    """A callable running the engine's LSTM calls, bare, for T steps on B columns (float32).
+
+    W (4H, H+2): the packed weights (loop.pack), z (T+1, H+2, B): [h; x; 1] with h_0 and
+    x filled in; random if not given. The outputs h_t land in z[t+1, :H], as in the engine
+    (tests/benchmarks check them against the engine's LSTM). The calls are the bound
+    steps' (kernels/lstm.py): out by position, 1 as a 0-d array, every view made before.
+    """
+    rng = np.random.default_rng(0)
+    F = H + 2                                                   # [h; x; 1], one feature
+    if W is None:
+        W = (rng.standard_normal((4 * H, F)) * 0.3).astype(np.float32)
+    if z is None:
+        z = rng.standard_normal((T + 1, F, B)).astype(np.float32)
+    n, dtype = z.shape[0] - 1, z.dtype
+    one = np.ones((), dtype)
+    a = np.zeros((n + 1, 5, H, B), dtype)                       # o, i, f, g, c (c_0 = 0)
+    s = np.empty((n, 6, H, B), dtype)
+    da = np.empty((n, 4, H, B), dtype)
+    tmp, dh, dc = (np.zeros((k, H, B), dtype) for k in (3, 2, 2))
+    shapes = [(4 * H, 1), (4 * H, H), (4 * H,), (4 * H,), (1, H), (1,)]  # LSTMModel's
+    adam = [tuple(np.zeros(shape, dtype) for _ in range(4)) for shape in shapes]
+    forward_views = [(z[t], a[t, :4].reshape(4 * H, B), a[t, :3], a[t, 0], a[t, 3],
+                      a[t, 1:3], a[t, 3:5], a[t + 1, 4], z[t + 1, :H]) for t in range(n)]
+    backward_views = [(a[t, 1], a[t, 2], a[t, 3:5], s[t, 5], s[t, 4], s[t, :4], da[t],
+                       da[t].reshape(4 * H, B), dh[(t + 1) % 2], dh[t % 2], dc[(t + 1) % 2],
+                       dc[t % 2]) for t in range(n - 1, -1, -1)]
+    exp, add, divide, tanh, multiply, subtract, dot = (
+        np.exp, np.add, np.divide, np.tanh, np.multiply, np.subtract, np.dot)
+
+    def forward():
+        for z_t, a_t, oif, o, g, i_f, g_c, c, h in forward_views:
+            dot(W, z_t, a_t)
+            exp(oif, oif)
+            add(oif, one, oif)
+            divide(one, oif, oif)
+            tanh(g, g)
+            multiply(i_f, g_c, tmp[:2])
+            add(tmp[0], tmp[1], c)
+            tanh(c, tmp[2])
+            multiply(o, tmp[2], h)
+
+    def backward():
+        g = a[:n]
+        subtract(g[:, :3], one, s[:, :3])                       # the slopes: 8 calls
+        multiply(s[:, :3], g[:, :3], s[:, :3])
+        multiply(g[:, 3], g[:, 3], s[:, 3])
+        subtract(one, s[:, 3], s[:, 3])
+        tanh(a[1:, 4], s[:, 5])
+        multiply(s[:, 5], s[:, 5], s[:, 4])
+        subtract(one, s[:, 4], s[:, 4])
+        multiply(s[:, 4], g[:, 0], s[:, 4])
+        w_h = W[:, :H].T
+        for i, f, g_c, tanh_c, s_c, s_g, d, d_t, dm, dh_prev, dc_next, dc_prev in \
+                backward_views:
+            multiply(dm, tanh_c, d[0])
+            multiply(dm, s_c, tmp[0])
+            add(tmp[0], dc_next, tmp[0])
+            multiply(tmp[0], g_c, d[1:3])
+            multiply(tmp[0], i, d[3])
+            multiply(tmp[0], f, dc_prev)
+            multiply(d, s_g, d)
+            dot(w_h, d_t, dh_prev)
+        (da.reshape(n, 4 * H, B) @ z[:n].transpose(0, 2, 1)).sum(axis=0)      # dW
+        W[:, H:H + 1].T @ da.reshape(n, 4 * H, B)                              # dx
+
+    def adam_step():
+        for p, grad, m, v in adam:                           # torch's Adam, 8 calls
+            m *= 0.9
+            m += 0.1 * grad
+            v *= 0.999
+            v += 0.001 * grad * grad
+            p -= 1e-3 * m / (np.sqrt(v) + 1e-8)
+
+    def run():
+        forward()
+        if train:
+            backward()
+            adam_step()
+    run.z = z
+    return run
+
+
+class Pair:
+    """bare_lstm(H, B // 2, train) here and in a second process, together (Linux only).
+
+    The second process is woken as the engine's workers are (a byte through a pipe,
+    which it polls for workers.SPIN_S before it blocks) and says it is done through a
+    counter in shared memory, which this process spins on."""
+
+    def __init__(self, H: int, B: int, train: bool):
+        fd = os.memfd_create("floor-pair")
+        os.ftruncate(fd, 8)
+        self.done = np.ndarray((1,), np.int64, mmap.mmap(fd, 8))
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", f"from benchmarks.bare import serve; "
+             f"serve({fd}, {H}, {B - B // 2}, {train})"], stdin=subprocess.PIPE,
+            pass_fds=(fd,), cwd=root, env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))
+        os.close(fd)
+        self.here, self.asked = bare_lstm(H, B // 2, train), 0
+        self()  # waits until the other process is up
+
+    def __call__(self):
+        self.asked += 1
+        os.write(self.proc.stdin.fileno(), b"x")
+        self.here()
+        while self.done[0] != self.asked:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the floor's second process exited ({self.proc.returncode})")
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+
+
+def serve(fd: int, H: int, B: int, train: bool) -> None:
+    """The second process of a Pair: run the calls for each byte on stdin."""
+    from scratchrnn.engine.workers import SPIN_S, _wait_readable  # noqa: PLC0415
+    done = np.ndarray((1,), np.int64, mmap.mmap(fd, 8))
+    run, inp = bare_lstm(H, B, train), sys.stdin.buffer
+    while True:
+        _wait_readable(inp, SPIN_S)
+        if not inp.read(1):
+            return
+        run()
+        done[0] += 1
