@@ -35,13 +35,13 @@ def direction_forward(cell, x, state0, p, nonlinearity="tanh", reverse=False,
     T, B, I = x.shape
     H, P = p["w_hh"].shape[0] // cell.GATES, p["w_hh"].shape[1]
     rows = workers.shares(B, work(cell, T, B, I, H, P, keep), get_num_threads(), xp)
-    result = None
+    W, result = loop.pack(cell, p, P), None                  # W = [W_hh | W_ih | b]
     if len(rows) > 1:  # worker processes take rows[1:] (None: they are busy or absent)
-        result = workers.forward(rows, ws, cell, x, state0, p, nonlinearity, reverse,
-                                 last_only, keep)
+        result = workers.forward(rows, ws, cell, x, state0, W, p["w_hr"], nonlinearity,
+                                 reverse, last_only, keep)
     if result is None:
-        result = loop.forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only,
-                                   keep)
+        result = loop.forward_rows(cell, x, state0, W, p["w_hr"], nonlinearity, reverse, ws,
+                                   last_only, keep)
     out, state, run = result
     return out, state, Cache(run, ws, generation) if keep else None
 
@@ -60,12 +60,13 @@ def direction_backward(cell, dout, dstate_T, cache, p, grads, nonlinearity="tanh
     """Backward through one direction; ACCUMULATES into `grads` (same keys as `p`).
 
     Refuses (RuntimeError) a cache whose Workspace has run another forward since.
-    Returns dx (T,B,I) in time order and dstate0 (tuple).
+    Returns dx (T,B,I) in time order and dstate0 (tuple). (The weights are the ones the
+    forward packed, kept in its cache: `p` names the gradients' shapes only, as `grads`.)
     """
     ws = cache.workspace
     ws.check(cache.generation)
-    if isinstance(cache.run, workers.SharedCache):  # the forward was shared with workers
-        return workers.backward(cache.run, ws, cell, dout, dstate_T, p, grads, nonlinearity,
-                                truncate)
-    return loop.backward_rows(cell, dout, dstate_T, cache.run, p, grads, nonlinearity,
-                              truncate, ws)
+    run = workers.backward if isinstance(cache.run, workers.SharedCache) else \
+        loop.backward_rows                            # the forward was shared with workers?
+    dx, dstate0, dW, dw_hr = run(cell, dout, dstate_T, cache.run, nonlinearity, truncate, ws)
+    loop.add_grads(cell, dW, dw_hr, grads, dstate_T[0].shape[1])
+    return dx, dstate0

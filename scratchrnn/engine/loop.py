@@ -57,6 +57,8 @@ class DirectionCache(NamedTuple):
     cs: list         # (T+1,H,B) LSTM's cell states c_0..c_T (views into a), else empty
     reverse: bool
     w: object        # R*H,F  the packed W the forward used
+    w_hr: object     # P,H    and LSTM's projection, or None
+    inputs: int      # I
 
 
 def _flip(a, reverse):
@@ -106,11 +108,11 @@ def unpack_grads(cell, dW, grads, P):
                 grads["b_ih"].reshape(K, H)[kx] += block[:, -1]
 
 
-def forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only, keep=True):
+def forward_rows(cell, x, state0, W, w_hr, nonlinearity, reverse, ws, last_only, keep=True):
     """One direction in this process: x (T,B,I), state0 tuple of (B,*) -> out, state_T, cache.
 
+    W: the packed weights (`pack`, R*H,F), w_hr: LSTM's projection (P,H) or None.
     out: (T,B,P) in time order, or with last_only=True only the output at time T-1 (B,P).
-    `p` maps 'w_ih', 'w_hh', 'b_ih', 'b_hh', 'w_hr' to torch-shaped arrays (or None).
     keep=False (no_grad): cache is None, and the gates live in a ring of two steps'
     buffers (step t in a[t % 2]) instead of T+1: no backward will read them.
     """
@@ -118,9 +120,8 @@ def forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only, keep=
     xs = _flip(x, reverse)                                    # T,B,I processing order
     T, B, I = xs.shape
     P, R, E = state0[0].shape[1], len(cell.LAYOUT), cell.CARRIED
-    W = pack(cell, p, P)                                      # R*H,F
     H, F, dtype = W.shape[0] // R, W.shape[1], W.dtype
-    w = StepWeights(p["w_hr"], nonlinearity)
+    w = StepWeights(w_hr, nonlinearity)
     z = ws.empty("z", (T + 1, F, B), dtype)                   # [h_{t-1}; x_t; 1] per step
     n = T + 1 if keep else 2                                  # steps kept: a[t % n]
     a = ws.empty("a", (n, (R + E) * H, B), dtype)             # pre-activations -> gates
@@ -146,7 +147,7 @@ def forward_rows(cell, x, state0, p, nonlinearity, reverse, ws, last_only, keep=
     out = z[t_last + 1, :P].T.copy() if last_only else \
         _flip(z[1:, :P].transpose(0, 2, 1), reverse).copy()   # B,P or T,B,P (z is reused)
     state = (z[T, :P].T.copy(), *(c[T % n].T.copy() for c in cs))
-    return out, state, DirectionCache(z, a, cs, reverse, W) if keep else None
+    return out, state, DirectionCache(z, a, cs, reverse, W, w_hr, I) if keep else None
 
 
 def _bind_steps(bind, z, a, tmp, cs, P, R, n, w):
@@ -175,22 +176,30 @@ def _bind_backward_steps(bind, gates, s, da, dstate, tmp, w):
     return steps
 
 
-def backward_rows(cell, dout, dstate_T, cache, p, grads, nonlinearity, truncate, ws):
-    """Backward of forward_rows; ACCUMULATES into `grads` (same keys as `p`).
+def add_grads(cell, dW, dw_hr, grads, P):
+    """ADD backward_rows' packed gradients (dW, dw_hr) to torch-shaped `grads`."""
+    unpack_grads(cell, dW, grads, P)
+    if dw_hr is not None:
+        grads["w_hr"] += dw_hr
+
+
+def backward_rows(cell, dout, dstate_T, cache, nonlinearity, truncate, ws):
+    """Backward of forward_rows: dx, dstate0, and the weights' gradients still packed.
 
     dout: gradient on the outputs, (T,B,P) in time order, or (B,P) on the output at time
     T-1 only (after a last_only forward); dstate_T: tuple, gradient on the final state.
     truncate=k: the gradient carried from step T-k back to step T-k-1 is dropped.
-    Returns dx (T,B,I) in time order and dstate0 (tuple).
+    Returns dx (T,B,I) in time order, dstate0 (tuple), dW (R*H,F: pack's rows, for
+    add_grads) and dw_hr (P,H: LSTM's projection, a Workspace buffer; else None).
     """
     xp = namespace_of(dout)
-    W, reverse = cache.w, cache.reverse
+    W, reverse, w_hr, I = cache.w, cache.reverse, cache.w_hr, cache.inputs
     T, R = cache.z.shape[0] - 1, len(cell.LAYOUT)
     B, P = dstate_T[0].shape
     RH, F, dtype = W.shape[0], W.shape[1], W.dtype
-    H, I = RH // R, F - P - (p["b_ih"] is not None)
-    dw_hr = None if p["w_hr"] is None else ws.empty("dw_hr", p["w_hr"].shape, dtype)
-    w = StepWeights(p["w_hr"], nonlinearity, dw_hr)
+    H = RH // R
+    dw_hr = None if w_hr is None else ws.empty("dw_hr", w_hr.shape, dtype)
+    w = StepWeights(w_hr, nonlinearity, dw_hr)
     w_h, w_x = W[:, :P].T, W[:, P:P + I].T                    # P,R*H  I,R*H
     last_only = dout.ndim == 2
     dout = dout.T if last_only else _flip(dout, reverse).transpose(0, 2, 1)  # P,B / T,P,B
@@ -231,7 +240,4 @@ def backward_rows(cell, dout, dstate_T, cache, p, grads, nonlinearity, truncate,
                 add(dh, direct, dh)                           # + what the kernel adds
         dW = (da @ z[:T].transpose(0, 2, 1)).sum(axis=0)     # sum_t da_t z_t^T  R*H,F
         dx = (w_x @ da).transpose(0, 2, 1)                    # dx_t = W_ih^T da_t  T,B,I
-    unpack_grads(cell, dW, grads, P)
-    if dw_hr is not None:
-        grads["w_hr"] += dw_hr
-    return _flip(dx, reverse), tuple(d[0].T.copy() for d in dstate)
+    return _flip(dx, reverse), tuple(d[0].T.copy() for d in dstate), dW, dw_hr

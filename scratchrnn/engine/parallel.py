@@ -50,13 +50,24 @@ def single_core():
         _num_threads = previous
 
 
+@contextlib.contextmanager
 def blas_threads(n: int):
-    """Context holding NumPy's BLAS to `n` threads (benchmarks: same count as torch)."""
+    """Context holding NumPy's BLAS to `n` threads (the engine's loops: 1; benchmarks: as
+    many as torch's), restored after. It sets the libraries threadpoolctl finds directly,
+    and only those not at `n` already: threadpoolctl's `limit` took ~9 us a call, this
+    ~2-5 (a loop on a small batch takes ~0.5 ms; docs/performance.md, step 8)."""
     global _controller
     if _controller is None:  # created late: it must see the BLAS NumPy has loaded
         from threadpoolctl import ThreadpoolController  # noqa: PLC0415
-        _controller = ThreadpoolController()
-    return _controller.limit(limits=n, user_api="blas")
+        _controller = ThreadpoolController().select(user_api="blas").lib_controllers
+    changed = [(lib, k) for lib in _controller if (k := lib.get_num_threads()) != n]
+    for lib, _ in changed:
+        lib.set_num_threads(n)
+    try:
+        yield
+    finally:
+        for lib, k in changed:
+            lib.set_num_threads(k)
 
 
 @contextlib.contextmanager

@@ -86,19 +86,21 @@ def start(count: int) -> list:
         return [worker.proc.pid for worker in lent]
 
 
-def forward(rows, ws, cell, x, state0, p, nonlinearity, reverse, last_only, keep=True):
+def forward(rows, ws, cell, x, state0, W, w_hr, nonlinearity, reverse, last_only, keep=True):
     """loop.forward_rows with rows[k>0] in workers: (out, state_T, SharedCache) or None
-    (keep=False: the cache is None, and the workers keep nothing either)."""
+    (keep=False: the cache is None, and the workers keep nothing either). The weights
+    travel packed (W, w_hr), so no worker packs them again."""
     with _lend(len(rows) - 1) as lent:
         if lent is None:
             return None
         key, generation = _key_of(ws), next(_counter)
         for worker, r in zip(lent, rows[1:]):
             worker.send("forward", key, generation, cell.__name__, x[:, r],
-                        tuple(s[r] for s in state0), p, nonlinearity, reverse, last_only, keep)
+                        tuple(s[r] for s in state0), W, w_hr, nonlinearity, reverse,
+                        last_only, keep)
         with single_core():
             out, state, here = loop.forward_rows(cell, x[:, rows[0]],
-                                                 tuple(s[rows[0]] for s in state0), p,
+                                                 tuple(s[rows[0]] for s in state0), W, w_hr,
                                                  nonlinearity, reverse, ws, last_only, keep)
         parts = [(out, state)] + [w.receive() for w in lent]
     out = np.concatenate([o for o, _ in parts], axis=0 if last_only else 1)
@@ -106,8 +108,9 @@ def forward(rows, ws, cell, x, state0, p, nonlinearity, reverse, last_only, keep
     return out, state, SharedCache(rows, here, key, generation) if keep else None
 
 
-def backward(cache, ws, cell, dout, dstate_T, p, grads, nonlinearity, truncate):
-    """loop.backward_rows of a shared forward: dx, dstate0 (grads ACCUMULATED)."""
+def backward(cell, dout, dstate_T, cache, nonlinearity, truncate, ws):
+    """loop.backward_rows of a shared forward: dx, dstate0 and the packed dW, dw_hr summed
+    over the shares (dW is a sum over samples)."""
     rows = cache.rows
     take = (lambda a, r: a[r]) if dout.ndim == 2 else (lambda a, r: a[:, r])  # last_only?
     with _lend(len(rows) - 1, wait=True) as lent:
@@ -115,18 +118,17 @@ def backward(cache, ws, cell, dout, dstate_T, p, grads, nonlinearity, truncate):
             raise RuntimeError("no worker process can be started for this backward")
         for worker, r in zip(lent, rows[1:]):
             worker.send("backward", cache.key, cache.generation, cell.__name__,
-                        take(dout, r), tuple(d[r] for d in dstate_T), p, nonlinearity, truncate)
+                        take(dout, r), tuple(d[r] for d in dstate_T), nonlinearity, truncate)
         with single_core():
-            dx, dstate0 = loop.backward_rows(cell, take(dout, rows[0]),
-                                             tuple(d[rows[0]] for d in dstate_T), cache.here,
-                                             p, grads, nonlinearity, truncate, ws)
-        parts = [(dx, dstate0, {})] + [w.receive() for w in lent]
-    for _, _, their_grads in parts:
-        for name, g in their_grads.items():
-            if g is not None:
-                grads[name] += g
-    dx = np.concatenate([d for d, _, _ in parts], axis=1)
-    return dx, tuple(np.concatenate(d) for d in zip(*(d for _, d, _ in parts)))
+            dx, dstate0, dW, dw_hr = loop.backward_rows(
+                cell, take(dout, rows[0]), tuple(d[rows[0]] for d in dstate_T), cache.here,
+                nonlinearity, truncate, ws)
+        parts = [(dx, dstate0, dW, dw_hr)] + [w.receive() for w in lent]
+    for _, _, their_dW, their_dw_hr in parts[1:]:
+        dW += their_dW                                        # (a new array of this call)
+        dw_hr = None if dw_hr is None else dw_hr + their_dw_hr
+    dx = np.concatenate([d[0] for d in parts], axis=1)
+    return dx, tuple(np.concatenate(d) for d in zip(*(d[1] for d in parts))), dW, dw_hr
 
 
 @contextlib.contextmanager
@@ -240,23 +242,21 @@ def shutdown() -> None:
 
 
 # -- the worker's side ---------------------------------------------------------------
-def _forward(state, generation, cell, x, state0, p, nonlinearity, reverse, last_only, keep):
+def _forward(state, generation, cell, x, state0, W, w_hr, nonlinearity, reverse, last_only,
+             keep):
     state["generation"] = generation
     out, final, state["cache"] = loop.forward_rows(
-        importlib.import_module(cell), x, state0, p, nonlinearity, reverse,
+        importlib.import_module(cell), x, state0, W, w_hr, nonlinearity, reverse,
         state["workspace"], last_only, keep)
     return out, final
 
 
-def _backward(state, generation, cell, dout, dstate_T, p, nonlinearity, truncate):
+def _backward(state, generation, cell, dout, dstate_T, nonlinearity, truncate):
     if state.get("generation") != generation:
         raise RuntimeError("backward of a forward this worker no longer holds: the layer "
                            "ran forward again since (or the worker was restarted)")
-    grads = {k: None if v is None else np.zeros_like(v) for k, v in p.items()}
-    dx, dstate0 = loop.backward_rows(importlib.import_module(cell), dout, dstate_T,
-                                     state["cache"], p, grads, nonlinearity, truncate,
-                                     state["workspace"])
-    return dx, dstate0, grads
+    return loop.backward_rows(importlib.import_module(cell), dout, dstate_T, state["cache"],
+                              nonlinearity, truncate, state["workspace"])
 
 
 def serve(inp, out) -> None:

@@ -92,6 +92,21 @@ def test_threads_context_sets_and_restores(monkeypatch):
     assert parallel.get_num_threads() == default
 
 
+def test_blas_threads_sets_and_restores_numpys_blas():
+    from threadpoolctl import threadpool_info
+
+    def blas():
+        return [d["num_threads"] for d in threadpool_info() if d["user_api"] == "blas"]
+    with parallel.blas_threads(2):
+        assert blas() and set(blas()) == {2}
+        with parallel.blas_threads(1):
+            assert set(blas()) == {1}
+            with parallel.blas_threads(1):     # already there: nothing to change
+                assert set(blas()) == {1}
+            assert set(blas()) == {1}
+        assert set(blas()) == {2}
+
+
 @pytest.mark.parametrize("mode", ["RNN", "LSTM", "GRU"])
 def test_numbers_are_what_a_forward_step_writes(mode, monkeypatch):
     """A kernel's NUMBERS (how workers.py weighs its elementwise part) is the size of the
