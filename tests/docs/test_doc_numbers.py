@@ -378,6 +378,15 @@ def test_performance_md_what_no_grad_does_not_keep():
     assert layer._workspaces[(0, 0)]._arrays["a"].size == 2 * blocks * H * 3
 
 
+def test_performance_md_the_cost_of_a_share():
+    """Step 8 quotes the split rule's constants and each kernel's NUMBERS."""
+    from scratchrnn.engine import KERNELS, workers
+    numbers = ", ".join(f"{name} {KERNELS[name].NUMBERS}" for name in ("RNN", "LSTM", "GRU"))
+    assert_quoted("performance.md", f"`NUMBER_COST` = {workers.NUMBER_COST} for each number",
+                  f"(`NUMBERS`: {numbers} per hidden unit",
+                  f"`SHARE_WORK` = {workers.SHARE_WORK / 1e6:.0f} M of it")
+
+
 # -- the default run's results (docs/default_run.json, scripts/default_run_numbers.py) -------
 
 def _default_run_numbers():
