@@ -163,10 +163,7 @@ def _read_edf(path: Path, column) -> Recording:
         picked = _channels(labels, column, path.name)
         names = [labels[i] for i in picked]
         rates = [edf.getSampleFrequency(i) for i in picked]
-        if len(set(rates)) > 1:
-            rated = ", ".join(f"{n!r} at {fs:g} Hz" for n, fs in zip(names, rates, strict=True))
-            raise ValueError(f"expected channels of one sampling rate, got {rated} in "
-                             f"{path.name}; load them one at a time")
+        _one_rate(names, rates, path.name)
         values = np.column_stack([edf.readSignal(i) for i in picked])            # T, C
         units = [edf.getPhysicalDimension(i).strip() for i in picked]
     return Recording(values, names, float(rates[0]), units)
@@ -179,9 +176,21 @@ def _read_wfdb(path: Path, column) -> Recording:
         import wfdb  # noqa: PLC0415 - optional: scratchrnn[formats]
         header = wfdb.rdheader(str(record))
     picked = _channels(list(header.sig_name), column, path.name)
-    with _reading(path):
-        rec = wfdb.rdrecord(str(record), channels=picked)   # physical values, frame rate fs
-    return Recording(rec.p_signal, list(rec.sig_name), float(rec.fs), list(rec.units))
+    names = [header.sig_name[i] for i in picked]
+    per_frame = [header.samps_per_frame[i] for i in picked]  # a channel's samples a frame
+    _one_rate(names, [header.fs * k for k in per_frame], path.name)
+    with _reading(path):  # every sample, not wfdb's default of one mean per frame
+        rec = wfdb.rdrecord(str(record), channels=picked, smooth_frames=False)
+    values = np.column_stack(rec.e_p_signal)                                   # T, C
+    return Recording(values, names, float(header.fs * per_frame[0]), list(rec.units))
+
+
+def _one_rate(names: list[str], rates: list[float], name: str) -> None:
+    """Refuse channels of different sampling rates: one signal has one rate."""
+    if len(set(rates)) > 1:
+        rated = ", ".join(f"{n!r} at {fs:g} Hz" for n, fs in zip(names, rates, strict=True))
+        raise ValueError(f"expected channels of one sampling rate, got {rated} in {name}; "
+                         "load them one at a time")
 
 
 def _channels(labels: list[str], column, name: str) -> list[int]:

@@ -136,6 +136,27 @@ def test_wfdb_record_by_its_header_or_its_name(tmp_path, given):
 
 
 @WFDB_INPLACE
+def test_wfdb_channel_of_several_samples_a_frame_keeps_its_own_rate(tmp_path):
+    """A multi-frequency record: 'fast' has two samples a frame (2 x 128 Hz), 'slow' one.
+    Each is read at its own rate, every sample (not wfdb's default of a mean per frame);
+    channels of different rates together are refused, as in EDF."""
+    wfdb = pytest.importorskip("wfdb")
+    fast = np.sin(2 * np.pi * 5 * np.arange(2 * N) / (2 * FS))
+    wfdb.wrsamp("rec", fs=FS, units=["mV", "mV"], sig_name=["fast", "slow"],
+                e_p_signal=[fast, ECG], samps_per_frame=[2, 1], fmt=["16", "16"],
+                adc_gain=[1000, 1000], baseline=[0, 0], write_dir=str(tmp_path))
+    sig = load_signal(tmp_path / "rec.hea", column="fast")
+    assert (sig.fs, len(sig)) == (2 * FS, 2 * N)
+    np.testing.assert_allclose(sig.values, fast, rtol=0, atol=1e-3)
+    slow = load_signal(tmp_path / "rec.hea", column="slow")
+    assert (slow.fs, len(slow)) == (FS, N)
+    np.testing.assert_allclose(slow.values, ECG, rtol=0, atol=1e-3)
+    with pytest.raises(ValueError, match=r"expected channels of one sampling rate, got 'fast' "
+                                         r"at 512 Hz, 'slow' at 256 Hz in rec.hea"):
+        load_signal(tmp_path / "rec.hea", column=["fast", "slow"])
+
+
+@WFDB_INPLACE
 def test_wfdb_errors(tmp_path):
     write_wfdb(tmp_path / "rec", {"MLII": (ECG, "mV")}, 360)
     with pytest.raises(ValueError, match=r"unknown channel 'V1' in rec.hea; expected one of "
