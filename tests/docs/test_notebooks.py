@@ -15,18 +15,28 @@ NOTEBOOKS = pathlib.Path(__file__).resolve().parents[2] / "notebooks"
 
 @pytest.fixture
 def run_notebook(monkeypatch, tmp_path):
-    """Run notebooks/<name> with SCRATCHRNN_SMALL=1, the Agg backend, cwd = tmp_path."""
+    """Run notebooks/<name> with SCRATCHRNN_SMALL=1, the Agg backend, cwd = tmp_path; what
+    a notebook sets for the whole process (the engine, the cores, flushing denormals) is
+    put back after it, so the tests that follow run as they would alone."""
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    import scratchrnn.backend as backend
+    import scratchrnn.engine.parallel as parallel
+    from scratchrnn import get_flush_denormal, set_flush_denormal
+
     monkeypatch.setenv("SCRATCHRNN_SMALL", "1")
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(backend, "_engine", backend.get_engine())        # restored after
+    monkeypatch.setattr(parallel, "_num_threads", parallel._num_threads)
+    flush = get_flush_denormal()
 
     def run(name):
         try:
             return runpy.run_path(str(NOTEBOOKS / name), run_name="__notebook__")
         finally:
             plt.close("all")
+            set_flush_denormal(flush)
     return run
 
 
