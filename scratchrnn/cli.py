@@ -78,8 +78,10 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     d.add_argument("--column", metavar="NAME", help="signal column or channel, by name or "
                    "position (default: the last numeric column that is not the time column; "
                    "the first channel of an EDF/BDF or WFDB record)")
-    d.add_argument("--time-column", metavar="NAME", help="column of times in seconds or "
-                   "datetimes; the sampling rate is inferred from it")
+    d.add_argument("--time-column", metavar="NAME", help="column of times in seconds (or "
+                   "--time-unit) or datetimes; the sampling rate is inferred from it")
+    d.add_argument("--time-unit", choices=CHOICES["time_unit"], help="unit of the numbers "
+                   "in --time-column (default s)")
     d.add_argument("--label-column", metavar="NAME", help="per-sample labels (0 normal, else "
                    "anomalous) for --task classify with --data")
     add_text_options(d)
@@ -180,6 +182,8 @@ def build_parser() -> Parser:
     for flag in ("--column", "--time-column"):
         pred.add_argument(flag, metavar="NAME", help="as for `run` (default: as the run read "
                           "its recording; none: no such column)")
+    pred.add_argument("--time-unit", choices=CHOICES["time_unit"], help="as for `run` "
+                      "(default: as the run read its recording)")
     pred.add_argument("--fs", type=_conv("fs"), metavar="HZ")
     add_text_options(pred)
     pred.add_argument("--out", metavar="DIR", help="output folder (default "
@@ -254,7 +258,7 @@ def cmd_predict(args, argv) -> int:
     try:
         files = write_predictions(args.run_dir, args.data, args.out, model=args.model,
                                   column=args.column, time_column=args.time_column,
-                                  fs=args.fs, **read_options(args))
+                                  time_unit=args.time_unit, fs=args.fs, **read_options(args))
     except (ValueError, OSError) as err:
         return refused(err, args.debug)
     for path in files:

@@ -27,14 +27,15 @@ from .prepare import column_ref
 
 
 def predict_run(run_dir, source, model: str | None = None, column=None, time_column=None,
-                fs: float | None = None, **read_options) -> pd.DataFrame:
+                fs: float | None = None, time_unit: str | None = None,
+                **read_options) -> pd.DataFrame:
     """One row per predicted sample of `source`: its time (s), the true value and the
     prediction, in the units of the recording the run was trained on.
 
     model: a checkpoint name of the run ('gru_scratch_h64'); default: the selected model with
-        the lowest validation loss. column, time_column, fs, read_options: how to read
-        `source` (default: as the run read its recording; 'none': no such column, e.g. no
-        time column in an EDF file after a run on a CSV).
+        the lowest validation loss. column, time_column, time_unit, fs, read_options: how to
+        read `source` (default: as the run read its recording; 'none': no such column, e.g.
+        no time column in an EDF file after a run on a CSV).
     """
     run = Path(run_dir)
     key = model or selected_model(run)
@@ -50,9 +51,11 @@ def predict_run(run_dir, source, model: str | None = None, column=None, time_col
     if state.get("task", "forecast") != "forecast":
         raise ValueError("predict reads forecasting runs; this run classified windows")
     reading = state.get("reading", {})
+    time_column = _option(time_column, reading.get("time_column"))
+    unit = time_unit or (reading.get("time_unit", "s") if time_column is not None else "s")
     signal = load_signal(source, column=_option(column, reading.get("column")),
-                         time_column=_option(time_column, reading.get("time_column")),
-                         fs=fs, **(reading.get("options", {}) | read_options))
+                         time_column=time_column, time_unit=unit, fs=fs,
+                         **(reading.get("options", {}) | read_options))
     pipe = SignalPipeline.from_state(state["pipeline"], stride=1)
     X, y, times = pipe.transform(signal, with_times=True)
     net = load_checkpoint(path)

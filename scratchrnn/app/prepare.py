@@ -38,8 +38,8 @@ def load_input(spec: RunSpec):
     if spec.data is None:
         return load_dataset(spec.dataset)
     sig = load_signal(spec.data, column=column_ref(spec.column),
-                      time_column=column_ref(spec.time_column), fs=spec.fs,
-                      **read_options(spec))
+                      time_column=column_ref(spec.time_column), time_unit=spec.time_unit,
+                      fs=spec.fs, **read_options(spec))
     if spec.label_column is not None:
         lab = load_signal(spec.data, column=column_ref(spec.label_column), fs=sig.fs,
                           **read_options(spec)).values
@@ -85,7 +85,7 @@ def prepare(spec: RunSpec, signal) -> dict:
                          f", so a window spans {data['span']} samples")
     data["stride"], data["notes"] = stride, notes
     reading = {"column": column_ref(spec.column), "time_column": column_ref(spec.time_column),
-               "options": read_options(spec)}
+               "time_unit": spec.time_unit, "options": read_options(spec)}
     data["preprocessing"] = {"task": spec.task, "units": data["units"],
                              "pipeline": data.get("pipeline"), "reading": reading}
     return data

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from ..backend import ENGINES, check_engine
+from ..data.io import TIME_UNITS
 from ..models import MODELS
 
 # A default run trains 3 models x 4 hidden sizes x 2 implementations for 100 full-batch
@@ -37,6 +38,7 @@ class RunSpec:
     dataset: str | None = None        # 'ecg' (forecast) / 'mitdb' (classify) when data is None
     column: str | None = None
     time_column: str | None = None
+    time_unit: str = "s"              # of a numeric time column: s, ms, us, ns, min, h
     label_column: str | None = None
     no_header: bool = False           # a text file whose first row is already samples
     sep: str | None = None            # a text file's separator (default: by the extension,
@@ -224,7 +226,8 @@ def flag(value) -> bool:
 CHOICES = {"dataset": ("ecg", "mitdb"), "split": ("chronological", "random"),
            "task": ("forecast", "classify"), "optimizer": ("adam", "adamw", "sgd"),
            "init": ("default", "xavier_uniform", "xavier_normal", "orthogonal"),
-           "dtype": ("float32", "float64"), "backend": ("numpy", "cupy"), "engine": ENGINES}
+           "dtype": ("float32", "float64"), "backend": ("numpy", "cupy"), "engine": ENGINES,
+           "time_unit": tuple(TIME_UNITS)}
 
 
 def choice(key: str):

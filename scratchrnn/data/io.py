@@ -24,10 +24,12 @@ from .readers import array_frame, extension, read_recording, read_table, recordi
 from .timebase import agreed_rate, sampling_rate
 
 TEXT_OPTIONS = {"header", "sep"}   # the CLI's --no-header and --sep: nothing to EDF or WFDB
+TIME_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9, "min": 60.0, "h": 3600.0}  # in s
 
 
 def load_signal(source, column=None, time_column=None, fs: float | None = None,
-                units: str = "", name: str | None = None, **read_kwargs) -> Signal:
+                units: str = "", name: str | None = None, time_unit: str = "s",
+                **read_kwargs) -> Signal:
     """A `Signal` from a path, an array, a pd.Series / pd.DataFrame, or a `Signal` (returned as is).
 
     source: path to .csv / .tsv / .txt (optionally .gz) / .parquet / .npy / .edf / .bdf, a
@@ -40,14 +42,16 @@ def load_signal(source, column=None, time_column=None, fs: float | None = None,
         numeric column that is not the time column and not entirely empty. Default for NumPy
         arrays (in memory or .npy): every column. For EDF/BDF and WFDB the channel's label or
         position; default: the first channel; several must share one sampling rate.
-    time_column: a column of times in seconds (numbers) or datetimes (also ISO 8601 text);
-        the sampling rate is inferred as 1 / median(diff(times)). Times must increase; a few
+    time_column: a column of times, numbers in `time_unit` or datetimes (also ISO 8601
+        text); the sampling rate is inferred as 1 / median(diff(times)). Times must increase; a few
         repeated time stamps or irregular steps (gaps, jitter: up to timebase.MAX_ODD_STEPS
         of the steps) are accepted and described in the Signal's `description`.
     fs: sampling rate in Hz. Without `fs` and `time_column` the rate is 1.0, i.e. time is
         counted in samples; EDF/BDF and WFDB files state theirs. Given both, they must agree
         within 1%.
     units: the physical unit ('mV'); EDF/BDF and WFDB files state theirs.
+    time_unit: the unit of a numeric time column: 's' (default), 'ms', 'us', 'ns', 'min',
+        'h' (a column in milliseconds read as seconds would give a rate 1000 times too low).
     Returns a Signal with values (T,) for one column, (T, F) for several.
     Raises ValueError naming the file or column for input that cannot be a recording: an
     empty or binary file, text or complex numbers, an empty column, a default column that
@@ -55,13 +59,18 @@ def load_signal(source, column=None, time_column=None, fs: float | None = None,
     """
     if isinstance(source, Signal):
         return source
+    if time_unit not in TIME_UNITS:
+        raise ValueError(f"expected time_unit one of {', '.join(TIME_UNITS)}, got {time_unit!r}")
+    if time_unit != "s" and time_column is None:
+        raise ValueError(f"expected a time column for time_unit={time_unit!r} (the unit of its "
+                         "numbers), got none")
     if isinstance(source, (str, Path)) and recording_format(Path(source)):
         return _load_recording(Path(source), column, time_column, fs, units, name, read_kwargs)
     frame, label, is_array, notes = _read(source, read_kwargs)
     times = None
     if time_column is not None:
         time_column = _resolve(frame, time_column)
-        times = _times(frame, time_column)
+        times = _times(frame, time_column, time_unit)
     if column is None and is_array and time_column is None:
         column = list(frame.columns)   # an array has no names to choose by: keep it whole
     columns = _pick_columns(frame, column, time_column, label)
@@ -181,15 +190,19 @@ def _column(frame: pd.DataFrame, label) -> np.ndarray:
     return series.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def _times(frame: pd.DataFrame, label) -> np.ndarray:
-    """(T,) times in seconds: numbers as they are, datetimes as seconds since the earliest.
+def _times(frame: pd.DataFrame, label, unit: str = "s") -> np.ndarray:
+    """(T,) times in seconds: numbers times their `unit`, datetimes as seconds since the
+    earliest (a unit other than seconds is refused for them: they carry their own).
 
     Datetimes may be a datetime column or ISO 8601 text ('2024-03-31 02:00:00.005+02:00');
     mixed UTC offsets (a daylight saving change) are converted to UTC first.
     """
     series = frame[label]
     if _is_numeric(series):
-        return series.to_numpy(dtype=np.float64, na_value=np.nan)
+        return series.to_numpy(dtype=np.float64, na_value=np.nan) * TIME_UNITS[unit]
+    if unit != "s":
+        raise ValueError(f"expected numbers in the time column {label!r} for "
+                         f"time_unit={unit!r}, got datetimes (they carry their own unit)")
     if not pd.api.types.is_datetime64_any_dtype(series):
         parsed = pd.to_datetime(series, utc=True, format="ISO8601", errors="coerce")
         if parsed.isna().sum() > series.isna().sum():

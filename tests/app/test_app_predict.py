@@ -61,12 +61,33 @@ def test_the_checkpoint_carries_the_preprocessing(recording):
     pre = header["extra"]["preprocessing"]
     scaler = pre["pipeline"]["scaler_"]["fitted"]
     results = json.loads((run / "results.json").read_text())
-    assert pre["reading"] == {"column": "ecg", "time_column": "t", "options": {}}
+    assert pre["reading"] == {"column": "ecg", "time_column": "t", "time_unit": "s",
+                              "options": {}}
     assert pre["pipeline"]["fs_"] == pytest.approx(FS)
     assert pre["pipeline"]["options"]["window"] == 20
     assert len(scaler["mean_"]) == 1 and scaler["scale_"][0] > 0
     assert pre["pipeline"]["options"]["clean"] == list(results["settings"]["clean"])
     assert reference.load_checkpoint(run / "models" / "gru_scratch_h4.npz") is not None
+
+
+def test_a_run_on_times_in_milliseconds_reads_new_recordings_in_milliseconds(recording,
+                                                                          tmp_path):
+    """--time-unit ms: the run's rate is the recording's, and predict reads a new file's
+    time column in the run's unit (or in the one it is given)."""
+    csv, _, argv = recording
+    frame = pd.read_csv(csv)
+    ms = tmp_path / "ms.csv"
+    frame.assign(t=frame["t"] * 1000).to_csv(ms, index=False)
+    run = tmp_path / "run"
+    argv = [ms if a == str(csv) else a for a in argv]
+    assert main(["run", *map(str, argv), "--time-unit", "ms", "--epochs", "1",
+                 "--out", str(run)]) == 0
+    results = json.loads((run / "results.json").read_text())
+    assert results["data"]["fs"] == pytest.approx(FS)
+    table = predict_run(run, ms)
+    assert table.attrs["fs"] == pytest.approx(FS)
+    np.testing.assert_allclose(predict_run(run, csv, time_unit="s")["predicted"],
+                               table["predicted"], rtol=1e-6)
 
 
 def test_the_predict_command_writes_a_table_in_the_signals_units_and_a_figure(

@@ -85,6 +85,29 @@ def test_rate_is_the_median_step_so_one_gap_or_jitter_does_not_move_it():
     assert sig.fs == pytest.approx(250.0)
 
 
+@pytest.mark.parametrize("unit, per_second", [("ms", 1e3), ("us", 1e6), ("min", 1 / 60)])
+def test_a_time_column_in_another_unit(unit, per_second):
+    """Times in milliseconds read as seconds would give a rate 1000 times too low."""
+    t = np.arange(50) / 250.0 * per_second
+    frame = pd.DataFrame({"t": t, "v": np.zeros(50)})
+    assert load_signal(frame, time_column="t", time_unit=unit).fs == pytest.approx(250.0)
+    assert load_signal(frame, time_column="t").fs == pytest.approx(250.0 / per_second)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(time_column="t", time_unit="hours"), r"expected time_unit one of s, ms, us, ns, "
+                                               r"min, h, got 'hours'"),
+    (dict(time_unit="ms"), r"expected a time column for time_unit='ms'"),
+    (dict(time_column="when", time_unit="ms"), r"expected numbers in the time column 'when' "
+                                               r"for time_unit='ms', got datetimes"),
+])
+def test_time_unit_errors(kwargs, message):
+    frame = pd.DataFrame({"t": np.arange(5.0), "when": pd.date_range("2024", periods=5),
+                          "v": np.zeros(5)})
+    with pytest.raises(ValueError, match=message):
+        load_signal(frame, column="v", **kwargs)
+
+
 def test_datetime_time_column():
     times = pd.date_range("2024-01-01", periods=10, freq="10ms")
     sig = load_signal(pd.DataFrame({"time": times, "v": np.arange(10.0)}), time_column="time")
