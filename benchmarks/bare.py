@@ -112,28 +112,45 @@ class Pair:
 
     def __init__(self, H: int, B: int, train: bool):
         fd = os.memfd_create("floor-pair")
-        os.ftruncate(fd, 8)
-        self.done = np.ndarray((1,), np.int64, mmap.mmap(fd, 8))
-        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", f"from benchmarks.bare import serve; "
-             f"serve({fd}, {H}, {B - B // 2}, {train})"], stdin=subprocess.PIPE,
-            pass_fds=(fd,), cwd=root, env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))
-        os.close(fd)
+        try:
+            os.ftruncate(fd, 8)
+            self.counter = mmap.mmap(fd, 8)
+            root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", f"from benchmarks.bare import serve; "
+                 f"serve({fd}, {H}, {B - B // 2}, {train})"], stdin=subprocess.PIPE,
+                pass_fds=(fd,), cwd=root, env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))
+        finally:
+            os.close(fd)                                   # the mapping keeps the memory
+        self.done = np.ndarray((1,), np.int64, self.counter)
         self.here, self.asked = bare_lstm(H, B // 2, train), 0
-        self()  # waits until the other process is up
+        try:
+            self()  # waits until the other process is up
+        except BaseException:
+            self.close()
+            raise
 
     def __call__(self):
         self.asked += 1
-        os.write(self.proc.stdin.fileno(), b"x")
+        try:
+            os.write(self.proc.stdin.fileno(), b"x")
+        except BrokenPipeError:
+            self.proc.wait()
         self.here()
         while self.done[0] != self.asked:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"the floor's second process exited ({self.proc.returncode})")
 
     def close(self):
+        """Stop the second process (killed if it does not stop within 10 s)."""
         self.proc.stdin.close()
-        self.proc.wait(timeout=10)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        del self.done
+        self.counter.close()
 
 
 def serve(fd: int, H: int, B: int, train: bool) -> None:

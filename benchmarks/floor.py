@@ -8,8 +8,8 @@ backward's product and seven calls per step, the slopes, the batched weight grad
 one Adam update of every parameter (about eight calls each). No layers, no model, no
 checks: only the calls the engine's bound steps make (kernels/__init__.py). It is timed
 on the whole batch on one core, on half of it on one core (a split over two cores that
-nothing can reach: no second process at all), and split over two processes started
-through shared memory with no data moved (bare.Pair: the cheapest hand-over there is).
+nothing can reach: no second process at all), and split over two processes woken as the
+engine's workers are, with no data moved (bare.Pair: the cheapest hand-over there is).
 The floor is the faster of the whole batch and the two processes, all timed in one
 interleaved run with the engine and torch. If the floor is above torch's time, no
 rearrangement of these calls in Python closes the gap: only fewer calls would, i.e. a
@@ -35,6 +35,7 @@ from .cases import Case, make_data, scratch_work, torch_work
 from .timing import interleaved, summary
 
 __all__ = ["bare_lstm", "main"]
+
 DEFAULT = [f"lstm:{h}:{b}:{m}" for m in ("inference", "train") for b in (64, 700)
            for h in (16, 32, 64, 128)]
 
@@ -77,7 +78,7 @@ def _medians(case: Case, repeats: int) -> dict:
     model, ours = scratch_work(case, x, y)
     train = case.mode == "train"
     with blas_threads(1):
-        pair = Pair(case.hidden, case.batch, train)
+        pair = Pair(case.hidden, case.batch, train)      # (closes itself if it fails)
         try:
             works = {"fast": ours, "torch": torch_work(case, model, x, y),
                      "whole": bare_lstm(case.hidden, case.batch, train),

@@ -305,6 +305,9 @@ def build_spec(cli_values: dict, config_path=None) -> RunSpec:
 def finalize(spec: RunSpec) -> RunSpec:
     """Resolve 'auto' choices (dataset, filter) and record them as notes for the report."""
     notes = list(spec.notes)
+    if spec.time_unit != "s" and spec.time_column is None:
+        raise ValueError(f"--time-unit {spec.time_unit}: expected a --time-column whose numbers "
+                         "are in that unit, got none")
     if spec.data is None and spec.dataset is None:
         spec = replace(spec, dataset="mitdb" if spec.task == "classify" else "ecg")
     if spec.filter == "auto":

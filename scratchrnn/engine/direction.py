@@ -60,8 +60,9 @@ def direction_backward(cell, dout, dstate_T, cache, p, grads, nonlinearity="tanh
     """Backward through one direction; ACCUMULATES into `grads` (same keys as `p`).
 
     Refuses (RuntimeError) a cache whose Workspace has run another forward since.
-    Returns dx (T,B,I) in time order and dstate0 (tuple). (The weights are the ones the
-    forward packed, kept in its cache: `p` names the gradients' shapes only, as `grads`.)
+    Returns dx (T,B,I) in time order and dstate0 (tuple). The weights (W and LSTM's w_hr)
+    are the ones the forward used, kept in its cache; `p` is not read (it stays for the
+    lesson's signature, bptt.direction_backward).
     """
     ws = cache.workspace
     ws.check(cache.generation)

@@ -55,7 +55,7 @@ def blas_threads(n: int):
     """Context holding NumPy's BLAS to `n` threads (the engine's loops: 1; benchmarks: as
     many as torch's), restored after. It sets the libraries threadpoolctl finds directly,
     and only those not at `n` already: threadpoolctl's `limit` took ~9 us a call, this
-    ~2-5 (a loop on a small batch takes ~0.5 ms; docs/performance.md, step 8)."""
+    ~5 (a loop on a small batch takes ~0.5 ms; docs/performance.md, step 8)."""
     global _controller
     if _controller is None:  # created late: it must see the BLAS NumPy has loaded
         from threadpoolctl import ThreadpoolController  # noqa: PLC0415

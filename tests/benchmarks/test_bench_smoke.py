@@ -145,3 +145,12 @@ def test_the_floors_bare_calls_compute_the_engines_lstm():
     run()
     out, _ = layer.forward(x)
     np.testing.assert_allclose(run.z[1:, :H].transpose(0, 2, 1), out, rtol=1e-12, atol=1e-14)
+
+
+def test_the_floors_pair_runs_both_halves_and_stops_its_process():
+    from benchmarks.bare import Pair
+    pair = Pair(4, 8, train=True)                 # its first call waits for the other process
+    pair()
+    assert pair.asked == 2 and pair.done[0] == 2  # the other half ran each time
+    pair.close()
+    assert pair.proc.returncode == 0 and pair.counter.closed

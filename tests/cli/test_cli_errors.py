@@ -57,6 +57,8 @@ def test_non_numeric_file(capsys, tmp_path, tiny_args):
     (["run", "--impl", "jax"], "unknown implementation 'jax'"),
     (["run", "--filter", "notch:50"], "expected a filter like"),
     (["run", "--split", "sideways"], "invalid choice"),
+    (["run", "--time-unit", "ms"], "--time-unit ms: expected a --time-column whose numbers"),
+    (["run", "--time-unit", "hours"], "invalid choice"),
     (["run", "--config", "missing.toml"], "config file not found"),
     (["fly"], "invalid choice"),
 ])

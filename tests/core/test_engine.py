@@ -92,7 +92,7 @@ def test_threads_context_sets_and_restores(monkeypatch):
     assert parallel.get_num_threads() == default
 
 
-def test_blas_threads_sets_and_restores_numpys_blas():
+def test_blas_threads_sets_and_restores_numpys_blas(monkeypatch):
     from threadpoolctl import threadpool_info
 
     def blas():
@@ -101,8 +101,13 @@ def test_blas_threads_sets_and_restores_numpys_blas():
         assert blas() and set(blas()) == {2}
         with parallel.blas_threads(1):
             assert set(blas()) == {1}
-            with parallel.blas_threads(1):     # already there: nothing to change
-                assert set(blas()) == {1}
+            sets = []
+            for lib in parallel._controller:   # already there: nothing is set, or reset
+                monkeypatch.setattr(lib, "set_num_threads", sets.append)
+            with parallel.blas_threads(1):
+                pass
+            assert sets == []
+            monkeypatch.undo()
             assert set(blas()) == {1}
         assert set(blas()) == {2}
 

@@ -32,7 +32,7 @@ def test_shares_are_equal_cover_the_batch_and_need_enough_work():
 
 @pytest.mark.parametrize("cell, H, B, keep, split", [
     (lstm, 32, 64, False, False),   # inference: two processes took 1.9-2.1x one's time
-    (lstm, 64, 64, False, True),    # 0.83
+    (lstm, 64, 64, False, True),    # 1.08, 0.83 (near the line)
     (lstm, 16, 700, False, True),   # 0.75
     (lstm, 16, 64, True, False),    # training: 1.19
     (lstm, 32, 64, True, True),     # 0.79-0.95
@@ -44,10 +44,10 @@ def test_shares_are_equal_cover_the_batch_and_need_enough_work():
     (rnn, 128, 64, True, True),     # 0.73
     (rnn, 32, 700, True, True),     # 0.73
 ])
-def test_two_cores_share_a_batch_where_two_processes_were_measured_faster(cell, H, B, keep,
-                                                                         split):
+def test_the_split_rule_decides_the_measured_cases_as_measured(cell, H, B, keep, split):
     """The cost rule against the measured cases of docs/performance.md, step 8 (T = 50,
-    I = 1, two cores: the time with a worker process over the time without)."""
+    I = 1, two cores: the time with a worker process over the time without). The rule's
+    constants were chosen on these measurements: this pins them, it does not prove them."""
     work = bptt.work(cell, 50, B, 1, H, H, keep)
     assert (len(workers.shares(B, work, cores=2, xp=np)) == 2) == split, work
 
