@@ -34,8 +34,6 @@ from .bare import T, Pair, bare_lstm
 from .cases import Case, make_data, scratch_work, torch_work
 from .timing import interleaved, summary
 
-__all__ = ["bare_lstm", "main"]
-
 DEFAULT = [f"lstm:{h}:{b}:{m}" for m in ("inference", "train") for b in (64, 700)
            for h in (16, 32, 64, 128)]
 

@@ -132,7 +132,7 @@ def test_the_floors_bare_calls_compute_the_engines_lstm():
     import numpy as np
 
     import scratchrnn.nn as snn
-    from benchmarks.floor import bare_lstm
+    from benchmarks.bare import bare_lstm
     from scratchrnn.engine import KERNELS, loop
     T, B, H = 6, 5, 4
     layer = snn.LSTM(1, H, dtype="float64", seed=0, engine="fast")
