@@ -200,7 +200,9 @@ def backward_rows(cell, dout, dstate_T, cache, nonlinearity, truncate, ws):
     H = RH // R
     dw_hr = None if w_hr is None else ws.empty("dw_hr", w_hr.shape, dtype)
     w = StepWeights(w_hr, nonlinearity, dw_hr)
-    w_h, w_x = W[:, :P].T, W[:, P:P + I].T                    # P,R*H  I,R*H
+    # W_hh^T as its own C-ordered copy: the view W[:, :P].T (rows F apart) took OpenBLAS
+    # 1.3-1.8x as long a step (float32, B = 32; docs/performance.md, step 9); same bits
+    w_h, w_x = xp.ascontiguousarray(W[:, :P].T), W[:, P:P + I].T   # P,R*H  I,R*H
     last_only = dout.ndim == 2
     dout = dout.T if last_only else _flip(dout, reverse).transpose(0, 2, 1)  # P,B / T,P,B
     t_last = 0 if reverse else T - 1
