@@ -72,7 +72,7 @@ def bare_lstm(H: int, B: int, train: bool, W=None, z=None):
         multiply(s[:, 5], s[:, 5], s[:, 4])
         subtract(one, s[:, 4], s[:, 4])
         multiply(s[:, 4], g[:, 0], s[:, 4])
-        w_h = W[:, :H].T
+        w_h = np.ascontiguousarray(W[:, :H].T)                 # as loop.backward_rows
         for i, f, g_c, tanh_c, s_c, s_g, d, d_t, dm, dh_prev, dc_next, dc_prev in \
                 backward_views:
             multiply(dm, tanh_c, d[0])

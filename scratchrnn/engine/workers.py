@@ -196,6 +196,7 @@ class _Worker:
         self.proc.stdin.flush()
 
     def receive(self):
+        _wait_readable(self.proc.stdout, SPIN_S)  # awake, as the worker waits (step 9)
         try:
             status, value = pickle.load(self.proc.stdout)
         except (EOFError, OSError) as exc:
