@@ -387,6 +387,13 @@ def test_performance_md_the_cost_of_a_share():
                   f"`SHARE_WORK` = {workers.SHARE_WORK / 1e6:.0f} M of it")
 
 
+def test_performance_md_how_long_the_caller_waits_awake():
+    """Step 9 quotes how long the caller polls for a worker's reply."""
+    from scratchrnn.engine import workers
+    spin_ms = f"{workers.SPIN_S * 1e3:.0f} ms"
+    assert_quoted("performance.md", f"It now polls for `SPIN_S` ({spin_ms}) too")
+
+
 # -- the default run's results (docs/default_run.json, scripts/default_run_numbers.py) -------
 
 def _default_run_numbers():
