@@ -99,7 +99,7 @@ def bare_lstm(H: int, B: int, train: bool, W=None, z=None):
         if train:
             backward()
             adam_step()
-    run.z = z
+    run.z, run.forward, run.backward, run.adam = z, forward, backward, adam_step
     return run
 
 

@@ -15,6 +15,11 @@ interleaved run with the engine and torch. If the floor is above torch's time, n
 rearrangement of these calls in Python closes the gap: only fewer calls would, i.e. a
 compiled fused kernel, which NumPy does not have.
 
+A fourth way splits them over two processes that move what the engine's workers move,
+as they move it (moved.MovedPair: pickles through pipes). "with hand-over" is the faster
+of it and the whole batch: what the engine could reach with its hand-over and no Python
+of its own around the calls.
+
     python -m benchmarks.floor                              # the LSTM cases of the parity grid
     python -m benchmarks.floor --cases lstm:32:64:inference gru:64:64:train
 
@@ -32,6 +37,7 @@ from scratchrnn.engine.parallel import blas_threads
 
 from .bare import T, Pair, bare_lstm
 from .cases import Case, make_data, scratch_work, torch_work
+from .moved import MovedPair
 from .timing import interleaved, summary
 
 DEFAULT = [f"lstm:{h}:{b}:{m}" for m in ("inference", "train") for b in (64, 700)
@@ -58,30 +64,37 @@ def main(argv=None) -> int:
     torch.set_num_threads(args.threads)
     set_num_threads(args.threads)
     print("| mode | H | B | bare calls, whole batch, 1 core | half batch, 1 core | split over "
-          "2 processes | engine ms | torch ms | floor / torch | engine / torch |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "2 processes | split, the engine's hand-over | engine ms | torch ms | floor / torch "
+          "| with hand-over / torch | engine / torch |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for case in args.cases:
         m = _medians(case, args.repeats)
-        floor = min(m["whole"], m["pair"])
+        floor, handed = min(m["whole"], m["pair"]), min(m["whole"], m["moved"])
         print(f"| {case.mode} | {case.hidden} | {case.batch} | {m['whole']:.2f} | "
-              f"{m['half']:.2f} | {m['pair']:.2f} | {m['fast']:.2f} | {m['torch']:.2f} | "
-              f"{floor / m['torch']:.2f} | {m['fast'] / m['torch']:.2f} |", flush=True)
+              f"{m['half']:.2f} | {m['pair']:.2f} | {m['moved']:.2f} | {m['fast']:.2f} | "
+              f"{m['torch']:.2f} | {floor / m['torch']:.2f} | {handed / m['torch']:.2f} | "
+              f"{m['fast'] / m['torch']:.2f} |", flush=True)
     return 0
 
 
 def _medians(case: Case, repeats: int) -> dict:
-    """Medians in ms of the engine, torch and the bare calls three ways, interleaved (NumPy's
+    """Medians in ms of the engine, torch and the bare calls four ways, interleaved (NumPy's
     BLAS on one thread throughout: the engine holds it there in its loops anyway)."""
     x, y = make_data(case)
     model, ours = scratch_work(case, x, y)
     train = case.mode == "train"
     with blas_threads(1):
-        pair = Pair(case.hidden, case.batch, train)      # (closes itself if it fails)
+        pair = Pair(case.hidden, case.batch, train)      # (each closes itself if it fails)
         try:
-            works = {"fast": ours, "torch": torch_work(case, model, x, y),
-                     "whole": bare_lstm(case.hidden, case.batch, train),
-                     "half": bare_lstm(case.hidden, case.batch // 2, train), "pair": pair}
-            times = interleaved(works, repeats)
+            moved = MovedPair(case.hidden, case.batch, train)
+            try:
+                works = {"fast": ours, "torch": torch_work(case, model, x, y),
+                         "whole": bare_lstm(case.hidden, case.batch, train),
+                         "half": bare_lstm(case.hidden, case.batch // 2, train), "pair": pair,
+                         "moved": moved}
+                times = interleaved(works, repeats)
+            finally:
+                moved.close()
         finally:
             pair.close()
     return {k: summary(t)["median_ms"] for k, t in times.items()}

@@ -154,3 +154,52 @@ def test_the_floors_pair_runs_both_halves_and_stops_its_process():
     assert pair.asked == 2 and pair.done[0] == 2  # the other half ran each time
     pair.close()
     assert pair.proc.returncode == 0 and pair.counter.closed
+
+
+def _layout(value):
+    """A message's structure: arrays as (dtype, shape), numbers as their type."""
+    import numpy as np
+    if isinstance(value, np.ndarray):
+        return ("array", value.dtype.str, value.shape)
+    if isinstance(value, (tuple, list)):
+        return tuple(_layout(v) for v in value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return "int"                                   # a Workspace's key, a generation
+    return value
+
+
+def test_the_moved_pair_moves_what_the_engines_workers_move(monkeypatch):
+    """benchmarks/moved.py claims the engine's hand-over: the same messages, request and
+    reply, as an LSTMModel's training step shared with one worker process."""
+    import numpy as np
+
+    import scratchrnn.engine.parallel as parallel
+    import scratchrnn.engine.workers as workers
+    from benchmarks.moved import T, _messages
+    from scratchrnn.losses import MSELoss
+    from scratchrnn.models import LSTMModel
+    monkeypatch.setattr(parallel, "_num_threads", 2)
+    monkeypatch.setattr(workers, "SHARE_WORK", 1)
+    monkeypatch.setattr(workers, "MIN_ROWS", 4)
+    sent, received = [], []
+    send, receive = workers._Worker.send, workers._Worker.receive
+    monkeypatch.setattr(workers._Worker, "send",
+                        lambda self, op, *args: (sent.append((op, args)), send(self, op, *args)))
+    monkeypatch.setattr(workers._Worker, "receive",
+                        lambda self: received.append(receive(self)) or received[-1])
+    H, B = 4, 8
+    model, loss = LSTMModel(1, H, 1, dtype="float32", seed=0), MSELoss()
+    x = np.zeros((B, T, 1), np.float32)
+    loss.forward(model.forward(x), np.zeros((B, 1), np.float32))
+    model.backward(loss.backward())
+    requests, replies = _messages(H, B, slice(B // 2, B), train=True)
+    assert _layout(sent) == _layout([(op, args) for op, _, _, args in requests])
+    assert _layout(received) == _layout([value for _, value in replies])
+
+
+def test_the_moved_pair_runs_both_halves_and_stops_its_process():
+    from benchmarks.moved import MovedPair
+    pair = MovedPair(4, 8, train=True)            # its first call waits for the other process
+    pair()
+    pair.close()
+    assert pair.proc.returncode == 0 and pair.proc.stdout.closed
