@@ -20,6 +20,8 @@ import sys
 
 import numpy as np
 
+from scratchrnn.engine.workers import widen_pipes
+
 from .bare import T, bare_lstm
 
 
@@ -61,6 +63,7 @@ class MovedPair:
             [sys.executable, "-c", f"from benchmarks.moved import serve; "
              f"serve({H}, {B}, {train})"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             cwd=root, env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))
+        widen_pipes(self.proc.stdin, self.proc.stdout)       # as the engine's
         self.here, self.train = bare_lstm(H, B // 2, train), train
         self.requests, _ = _messages(H, B, slice(B // 2, B), train)
         try:

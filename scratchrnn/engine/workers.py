@@ -183,10 +183,7 @@ class _Worker:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         self.pending = False  # a request sent, its reply not read yet
         self.forget = []      # keys of collected Workspaces, sent with the next request
-        with contextlib.suppress(ImportError, AttributeError, OSError):  # Linux only:
-            import fcntl  # noqa: PLC0415 - pipes with room for a whole request (not 64 KiB)
-            for pipe in (self.proc.stdin, self.proc.stdout):
-                fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+        widen_pipes(self.proc.stdin, self.proc.stdout)
 
     def send(self, op: str, *args) -> None:
         forget, self.forget = self.forget, []
@@ -218,6 +215,15 @@ class _Worker:
             self.proc.kill()
             self.proc.wait()
         self.proc.stdout.close()
+
+
+def widen_pipes(*pipes) -> None:
+    """Give each pipe room for a whole request (1 MiB, not 64 KiB; Linux only): a writer
+    that fills a pipe waits for the reader to wake up and drain it."""
+    with contextlib.suppress(ImportError, AttributeError, OSError):
+        import fcntl  # noqa: PLC0415
+        for pipe in pipes:
+            fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
 
 
 def _after_fork_in_child() -> None:
