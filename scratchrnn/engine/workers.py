@@ -42,9 +42,9 @@ from . import fpenv, loop
 from .parallel import set_num_threads, single_core
 from .workspace import Workspace
 
-SHARE_WORK = 40_000_000  # multiply-adds (all steps, forward and backward) a share must
+SHARE_WORK = 22_000_000  # multiply-adds (all steps, forward and backward) a share must
                          # carry: below, the round trip and the second process cost more
-                         # than the share saves (docs/performance.md, step 8)
+                         # than the share saves (docs/performance.md, steps 8 and 9)
 NUMBER_COST = 12         # multiply-adds that take the time of one number an elementwise
                          # call writes (LSTM, GRU: 0.18-0.27 ns a number, a product 0.02
                          # ns a multiply-add; float32, AMD EPYC: step 8)
