@@ -115,11 +115,8 @@ class Pair:
         try:
             os.ftruncate(fd, 8)
             self.counter = mmap.mmap(fd, 8)
-            root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-            self.proc = subprocess.Popen(
-                [sys.executable, "-c", f"from benchmarks.bare import serve; "
-                 f"serve({fd}, {H}, {B - B // 2}, {train})"], stdin=subprocess.PIPE,
-                pass_fds=(fd,), cwd=root, env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))
+            self.proc = second_process(f"from benchmarks.bare import serve; "
+                                       f"serve({fd}, {H}, {B - B // 2}, {train})", pass_fds=(fd,))
         finally:
             os.close(fd)                                   # the mapping keeps the memory
         self.done = np.ndarray((1,), np.int64, self.counter)
@@ -143,14 +140,27 @@ class Pair:
 
     def close(self):
         """Stop the second process (killed if it does not stop within 10 s)."""
-        self.proc.stdin.close()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop(self.proc)
         del self.done
         self.counter.close()
+
+
+def second_process(code: str, **popen) -> subprocess.Popen:
+    """Python running `code` from the repository's root, its BLAS on one thread, its
+    input a pipe from this process."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, cwd=root,
+                            env=dict(os.environ, OPENBLAS_NUM_THREADS="1"), **popen)
+
+
+def stop(proc) -> None:
+    """Close a second process's input, so that it ends; kill it if it has not in 10 s."""
+    proc.stdin.close()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def serve(fd: int, H: int, B: int, train: bool) -> None:

@@ -13,7 +13,6 @@ difference to bare.Pair the hand-over.
 """
 from __future__ import annotations
 
-import os
 import pickle
 import subprocess
 import sys
@@ -22,7 +21,7 @@ import numpy as np
 
 from scratchrnn.engine.workers import widen_pipes
 
-from .bare import T, bare_lstm
+from .bare import T, bare_lstm, second_process, stop
 
 
 def _messages(H: int, B: int, share: slice, train: bool):
@@ -58,11 +57,8 @@ class MovedPair:
     between them (Linux and macOS: a process and two pipes)."""
 
     def __init__(self, H: int, B: int, train: bool):
-        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", f"from benchmarks.moved import serve; "
-             f"serve({H}, {B}, {train})"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            cwd=root, env=dict(os.environ, OPENBLAS_NUM_THREADS="1"))
+        self.proc = second_process(f"from benchmarks.moved import serve; serve({H}, {B}, {train})",
+                                   stdout=subprocess.PIPE)
         widen_pipes(self.proc.stdin, self.proc.stdout)       # as the engine's
         self.here, self.train = bare_lstm(H, B // 2, train), train
         self.requests, _ = _messages(H, B, slice(B // 2, B), train)
@@ -91,12 +87,7 @@ class MovedPair:
 
     def close(self):
         """Stop the second process (killed if it does not stop within 10 s)."""
-        self.proc.stdin.close()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop(self.proc)
         self.proc.stdout.close()
 
 
