@@ -28,6 +28,7 @@ Written for the LSTM (the model torch fuses); other models are refused.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
 import torch
@@ -83,20 +84,15 @@ def _medians(case: Case, repeats: int) -> dict:
     x, y = make_data(case)
     model, ours = scratch_work(case, x, y)
     train = case.mode == "train"
-    with blas_threads(1):
-        pair = Pair(case.hidden, case.batch, train)      # (each closes itself if it fails)
-        try:
-            moved = MovedPair(case.hidden, case.batch, train)
-            try:
-                works = {"fast": ours, "torch": torch_work(case, model, x, y),
-                         "whole": bare_lstm(case.hidden, case.batch, train),
-                         "half": bare_lstm(case.hidden, case.batch // 2, train), "pair": pair,
-                         "moved": moved}
-                times = interleaved(works, repeats)
-            finally:
-                moved.close()
-        finally:
-            pair.close()
+    with blas_threads(1), contextlib.ExitStack() as started:
+        pairs = {}
+        for name, kind in (("pair", Pair), ("moved", MovedPair)):  # each closes itself if
+            pairs[name] = kind(case.hidden, case.batch, train)     # it fails to start
+            started.callback(pairs[name].close)
+        works = {"fast": ours, "torch": torch_work(case, model, x, y),
+                 "whole": bare_lstm(case.hidden, case.batch, train),
+                 "half": bare_lstm(case.hidden, case.batch // 2, train), **pairs}
+        times = interleaved(works, repeats)
     return {k: summary(t)["median_ms"] for k, t in times.items()}
 
 

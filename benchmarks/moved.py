@@ -19,7 +19,7 @@ import sys
 
 import numpy as np
 
-from scratchrnn.engine.workers import widen_pipes
+from scratchrnn.engine.workers import SPIN_S, _wait_readable, widen_pipes
 
 from .bare import T, bare_lstm, second_process, stop
 
@@ -47,7 +47,6 @@ def _send(pipe, message) -> None:
 
 
 def _receive(pipe):
-    from scratchrnn.engine.workers import SPIN_S, _wait_readable  # noqa: PLC0415
     _wait_readable(pipe, SPIN_S)
     return pickle.load(pipe)
 
