@@ -176,6 +176,19 @@ def _bind_backward_steps(bind, gates, s, da, dstate, tmp, w):
     return steps
 
 
+def weight_gradient(da, z):
+    """dW = sum_t da_t z_t^T (R*H, F) of da (T, R*H, b) and z (T, F, b), in the cheaper of
+    two ways. Batched: T products of b columns each, then their sum, which writes and
+    reads T*R*H*F numbers. One product over all T*b columns: copies da and z time-inner
+    first (T*(R*H+F)*b numbers), and BLAS runs on a K of T*b instead of b. Timed, the
+    two cross where b is about F; below, one product wins (a small share of a batch, a
+    large layer: LSTM, float32, one core, H = 128, b = 32: 3.0 against 3.5 ms;
+    docs/performance.md, step 10)."""
+    if z.shape[1] > z.shape[2]:                               # F > b
+        return namespace_of(da).tensordot(da, z, axes=([0, 2], [0, 2]))
+    return (da @ z.transpose(0, 2, 1)).sum(axis=0)
+
+
 def add_grads(cell, dW, dw_hr, grads, P):
     """ADD backward_rows' packed gradients (dW, dw_hr) to torch-shaped `grads`."""
     unpack_grads(cell, dW, grads, P)
@@ -240,6 +253,6 @@ def backward_rows(cell, dout, dstate_T, cache, nonlinearity, truncate, ws):
             dot(w_h, da_t, dh)                                # dh_{t-1} = W_hh^T da_t
             if direct is not None:
                 add(dh, direct, dh)                           # + what the kernel adds
-        dW = (da @ z[:T].transpose(0, 2, 1)).sum(axis=0)     # sum_t da_t z_t^T  R*H,F
+        dW = weight_gradient(da, z[:T])                       # sum_t da_t z_t^T  R*H,F
         dx = (w_x @ da).transpose(0, 2, 1)                    # dx_t = W_ih^T da_t  T,B,I
     return _flip(dx, reverse), tuple(d[0].T.copy() for d in dstate), dW, dw_hr

@@ -189,3 +189,14 @@ def test_bound_steps_follow_the_buffers_and_the_weights(mode):
                          *((grads[k], ref_grads[k]) for k in p if p[k] is not None)]:
                 np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
     assert plans[2] is plans[1]
+
+
+@pytest.mark.parametrize("F, b", [(9, 4), (4, 9), (6, 6)])  # one product; batched; batched
+def test_the_weight_gradient_is_the_sum_of_each_steps_product(F, b):
+    """loop.weight_gradient takes one of two ways by the shape (F > b or not); each is
+    sum_t da_t z_t^T, the lesson's sum of one outer product a step."""
+    from scratchrnn.engine.loop import weight_gradient
+    rng = np.random.default_rng(F * 10 + b)
+    da, z = rng.normal(size=(7, 5, b)), rng.normal(size=(7, F, b))
+    expected = sum(da[t] @ z[t].T for t in range(7))
+    np.testing.assert_allclose(weight_gradient(da, z), expected, rtol=1e-12, atol=1e-12)
