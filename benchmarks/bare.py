@@ -17,6 +17,8 @@ import sys
 
 import numpy as np
 
+from scratchrnn.engine.loop import weight_gradient
+
 T = 50
 
 
@@ -83,7 +85,7 @@ def bare_lstm(H: int, B: int, train: bool, W=None, z=None):
             multiply(tmp[0], f, dc_prev)
             multiply(d, s_g, d)
             dot(w_h, d_t, dh_prev)
-        (da.reshape(n, 4 * H, B) @ z[:n].transpose(0, 2, 1)).sum(axis=0)      # dW
+        weight_gradient(da.reshape(n, 4 * H, B), z[:n])                       # dW
         W[:, H:H + 1].T @ da.reshape(n, 4 * H, B)                              # dx
 
     def adam_step():
