@@ -394,6 +394,29 @@ def test_performance_md_how_long_the_caller_waits_awake():
     assert_quoted("performance.md", f"It now polls for `SPIN_S` ({spin_ms}) too")
 
 
+def test_performance_md_what_a_share_moves_and_when_dw_is_one_product(monkeypatch):
+    """Step 10 quotes the packed W's size (LSTM, I = 1, float32) and the rule F > b, and
+    which shares of B = 64 on two cores it takes one product for."""
+    import numpy as np
+
+    from scratchrnn.engine import KERNELS, loop
+    from scratchrnn.models import LSTMModel
+    sizes = []
+    for H in (64, 128):
+        model = LSTMModel(1, H, 1, dtype="float32")
+        p = model.layer._direction(model.layer._params, "_l0")
+        sizes.append(f"{loop.pack(KERNELS['LSTM'], p, H).nbytes / 1e3:.0f} KB at H = {H}")
+    assert_quoted("performance.md", f"({sizes[0]}, {sizes[1]}, float32)",
+                  "`weight_gradient` takes one product where F > b")
+    one_product = [H for H in (16, 32, 64, 128) if H + 2 > 64 // 2]   # F = H + I + 1
+    assert_quoted("performance.md", f"(b = 32), H >= {one_product[0]}")
+    one = []                                   # the rule as the code has it: F > b
+    monkeypatch.setattr(np, "tensordot", lambda *a, **k: one.append(1) or np.zeros((4, 3)))
+    for b in (2, 3, 4):
+        loop.weight_gradient(np.zeros((2, 4, b)), np.zeros((2, 3, b)))     # F = 3
+    assert one == [1]
+
+
 # -- the default run's results (docs/default_run.json, scripts/default_run_numbers.py) -------
 
 def _default_run_numbers():
