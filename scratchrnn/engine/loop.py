@@ -19,9 +19,10 @@ one carried back from step t+1; the kernel turns it into da_t (R*H, b), and
     dh_{t-1} = W_hh^T da_t  (+ the kernel's direct term, e.g. GRU's z * dh_t)
 
 The kernels' slopes (the derivatives backward multiplies by: sigma', tanh', ...) are
-computed for all T steps in a few large calls when backward starts. Every weight
-gradient is a sum of one product per step, taken in one batched call after the loop;
-the ones row of z_t gives the biases. The same for dx:
+computed SLOPE_STEPS steps at a time in a few calls, just before the loop reaches those
+steps (on CuPy: all T at once, when backward starts). Every weight gradient is a sum of
+one product per step, taken in one call after the loop (`weight_gradient`); the ones
+row of z_t gives the biases. The same for dx:
 
     dW = sum_t da_t z_t^T   (R*H, P+I+1)  ->  dW_hh, dW_ih, db_hh, db_ih
     dx_t = W_ih^T da_t
@@ -45,9 +46,13 @@ from __future__ import annotations
 import itertools
 from typing import NamedTuple
 
-from ..backend import ignore_overflow, namespace_of
+from ..backend import backend_name, ignore_overflow, namespace_of
 from .kernels import StepWeights, fused
 from .parallel import blas_threads
+
+SLOPE_STEPS = 8  # steps whose slopes backward computes at once, just before it reaches
+                 # them, so they are still in the cache when read (docs/performance.md,
+                 # step 11): not all T at once
 
 
 class DirectionCache(NamedTuple):
@@ -161,18 +166,25 @@ def _bind_steps(bind, z, a, tmp, cs, P, R, n, w):
             for t in range(T)]
 
 
-def _bind_backward_steps(bind, gates, s, da, dstate, tmp, w):
-    """[(step_t, direct_t, da_t, dh_t, new_t) for t < T]: step t's kernel backward bound to
+def _bind_backward_steps(bind, gates, s, da, dstate, tmp, w, states):
+    """[(slopes_t, step_t, direct_t, da_t, dh_t, new_t) for t < T]: the arguments of the
+    kernel's slopes for the block of steps that ends at t (None unless t ends one: step t
+    is the first of its block that backward reaches), step t's kernel backward bound to
     its views (kernels/__init__.py), the view of its d(pre-activation), the slot that
     W_hh^T da_t fills (the gradient reaching h_t's predecessor, slot t % 2), and the
-    slots of the gradient reaching its new state (slot (t+1) % 2)."""
-    T, (H, B) = len(s), s.shape[2:]
+    slots of the gradient reaching its new state (slot (t+1) % 2). The slopes of step t
+    live in s[t % k], k = len(s), the steps of one block at a time."""
+    T, k, (H, B) = da.shape[0], len(s), s.shape[2:]
     R = da.shape[1] // H                                      # da: T,R*H,B
     steps = []
     for t in range(T):
+        t0 = t - t % k                                        # the block of t: t0..t0+k-1
+        ends = t == T - 1 or t % k == k - 1
+        slopes = (gates[t0:t + 1], tuple(x[t0:t + 1] for x in states),
+                  tuple(x[t0 + 1:t + 2] for x in states), s[:t + 1 - t0]) if ends else None
         old, new = [d[t % 2] for d in dstate], [d[(t + 1) % 2] for d in dstate]
-        step, direct = bind(gates[t], s[t], da[t].reshape(R, H, B), new, old, tmp, w)
-        steps.append((step, direct, da[t], old[0], new))
+        step, direct = bind(gates[t], s[t % k], da[t].reshape(R, H, B), new, old, tmp, w)
+        steps.append((slopes, step, direct, da[t], old[0], new))
     return steps
 
 
@@ -222,10 +234,9 @@ def backward_rows(cell, dout, dstate_T, cache, nonlinearity, truncate, ws):
     cut = None if truncate is None else T - truncate - 1
     da = ws.empty("da", (T, RH, B), dtype)                    # d(pre-activations)
     z, cs = cache.z, cache.cs
-    s = ws.empty("s", (T, cell.SLOPES, H, B), dtype)          # the slopes of every step
+    k = min(T, SLOPE_STEPS if backend_name(xp) == "numpy" else T)  # CuPy: all T at once
+    s = ws.empty("s", (k, cell.SLOPES, H, B), dtype)          # the slopes of k steps
     gates = cache.a.reshape(T + 1, -1, H, B)                  # as the kernels left them
-    cell.slopes(gates[:T], (z[:T, :P], *(c[:T] for c in cs)),
-                (z[1:, :P], *(c[1:] for c in cs)), s, w)
     # the gradient reaching the state (h_t, c_t): two slots, t % 2 (step t's old state)
     # and (t+1) % 2 (its new one); tmp is the kernel's scratch
     dstate = [ws.empty("dh", (2, P, B), dtype)] + [ws.empty(f"dc{k}", (2, H, B), dtype)
@@ -236,12 +247,16 @@ def backward_rows(cell, dout, dstate_T, cache, nonlinearity, truncate, ws):
     if dw_hr is not None:
         dw_hr.fill(0)
     bind = fused.bind_backward_of(cell, xp)                   # on CuPy: one kernel
-    key = ("backward", bind, T, B, F, H, P, dtype, id(w.w_hr), nonlinearity)
-    steps = ws.plan(key, lambda: _bind_backward_steps(bind, gates, s, da, dstate, tmp, w))
-    add, dot = xp.add, xp.dot
+    key = ("backward", bind, T, B, F, H, P, k, dtype, id(w.w_hr), nonlinearity)
+    states = (z[:, :P], *cs)                                  # (h_t, c_t), t <= T
+    steps = ws.plan(key, lambda: _bind_backward_steps(bind, gates, s, da, dstate, tmp, w,
+                                                      states))
+    add, dot, slopes_of = xp.add, xp.dot, cell.slopes
     with blas_threads(1):
         for t in range(T - 1, -1, -1):
-            step, direct, da_t, dh, new = steps[t]
+            slopes, step, direct, da_t, dh, new = steps[t]
+            if slopes is not None:  # step t opens a block (going back): its k steps' slopes
+                slopes_of(*slopes, w)
             if t == cut:  # the detached boundary: nothing flows back across it
                 for d in new:
                     d.fill(0)

@@ -68,3 +68,26 @@ def test_fast_with_worker_processes_equals_plain(monkeypatch, mode):
     pairs, fast_layer = _pairs(mode, cfg, run)
     assert isinstance(fast_layer._cache.directions[0][0].run, workers.SharedCache)
     assert_pairs_close(pairs, 1e-9, (mode, cfg, run))
+
+
+@given(full_configs())
+def test_fast_equals_plain_with_the_slopes_in_blocks_of_two_steps(config):
+    """Backward computes the slopes a block of steps at a time (loop.SLOPE_STEPS); the
+    hypothesis segments (T <= 6) fit in one block of the real size, so here blocks of two
+    steps: several blocks, the last one short when T is odd, and truncation inside one."""
+    from unittest import mock
+
+    import scratchrnn.engine.loop as loop
+    with mock.patch.object(loop, "SLOPE_STEPS", 2):
+        assert_pairs_close(_pairs(*config)[0], 1e-9, config)
+
+
+@pytest.mark.parametrize("mode", ["RNN", "LSTM", "GRU"])
+def test_fast_equals_plain_over_several_blocks_of_slopes(mode):
+    """A segment of 2 * SLOPE_STEPS + 3 steps, as the engine runs it: three blocks."""
+    import scratchrnn.engine.loop as loop
+    cfg = dict(input_size=2, hidden_size=4, num_layers=1, bidirectional=True,
+               **(dict(proj_size=3) if mode == "LSTM" else {}))
+    run = dict(T=2 * loop.SLOPE_STEPS + 3, B=3, unbatched=False, give_hx=True,
+               last_only=False, truncate=None, seed=11)
+    assert_pairs_close(_pairs(mode, cfg, run)[0], 1e-9, (mode, cfg, run))
