@@ -17,7 +17,7 @@ import sys
 
 import numpy as np
 
-from scratchrnn.engine.loop import weight_gradient
+from scratchrnn.engine.loop import SLOPE_STEPS, weight_gradient
 
 T = 50
 
@@ -39,16 +39,18 @@ def bare_lstm(H: int, B: int, train: bool, W=None, z=None):
     n, dtype = z.shape[0] - 1, z.dtype
     one = np.ones((), dtype)
     a = np.zeros((n + 1, 5, H, B), dtype)                       # o, i, f, g, c (c_0 = 0)
-    s = np.empty((n, 6, H, B), dtype)
+    k = min(n, SLOPE_STEPS)                                     # as loop.backward_rows
+    s = np.empty((k, 6, H, B), dtype)                           # the slopes of k steps
     da = np.empty((n, 4, H, B), dtype)
     tmp, dh, dc = (np.zeros((k, H, B), dtype) for k in (3, 2, 2))
     shapes = [(4 * H, 1), (4 * H, H), (4 * H,), (4 * H,), (1, H), (1,)]  # LSTMModel's
     adam = [tuple(np.zeros(shape, dtype) for _ in range(4)) for shape in shapes]
     forward_views = [(z[t], a[t, :4].reshape(4 * H, B), a[t, :3], a[t, 0], a[t, 3],
                       a[t, 1:3], a[t, 3:5], a[t + 1, 4], z[t + 1, :H]) for t in range(n)]
-    backward_views = [(a[t, 1], a[t, 2], a[t, 3:5], s[t, 5], s[t, 4], s[t, :4], da[t],
+    backward_views = [(t - t % k if t == n - 1 or t % k == k - 1 else None, t + 1, a[t, 1],
+                       a[t, 2], a[t, 3:5], s[t % k, 5], s[t % k, 4], s[t % k, :4], da[t],
                        da[t].reshape(4 * H, B), dh[(t + 1) % 2], dh[t % 2], dc[(t + 1) % 2],
-                       dc[t % 2]) for t in range(n - 1, -1, -1)]
+                       dc[t % 2]) for t in range(n - 1, -1, -1)]  # (block start, its end, ...)
     exp, add, divide, tanh, multiply, subtract, dot = (
         np.exp, np.add, np.divide, np.tanh, np.multiply, np.subtract, np.dot)
 
@@ -64,19 +66,23 @@ def bare_lstm(H: int, B: int, train: bool, W=None, z=None):
             tanh(c, tmp[2])
             multiply(o, tmp[2], h)
 
+    def slopes(t0, t1):                                         # steps t0..t1-1: 8 calls
+        g, r = a[t0:t1], s[:t1 - t0]
+        subtract(g[:, :3], one, r[:, :3])
+        multiply(r[:, :3], g[:, :3], r[:, :3])
+        multiply(g[:, 3], g[:, 3], r[:, 3])
+        subtract(one, r[:, 3], r[:, 3])
+        tanh(a[t0 + 1:t1 + 1, 4], r[:, 5])
+        multiply(r[:, 5], r[:, 5], r[:, 4])
+        subtract(one, r[:, 4], r[:, 4])
+        multiply(r[:, 4], g[:, 0], r[:, 4])
+
     def backward():
-        g = a[:n]
-        subtract(g[:, :3], one, s[:, :3])                       # the slopes: 8 calls
-        multiply(s[:, :3], g[:, :3], s[:, :3])
-        multiply(g[:, 3], g[:, 3], s[:, 3])
-        subtract(one, s[:, 3], s[:, 3])
-        tanh(a[1:, 4], s[:, 5])
-        multiply(s[:, 5], s[:, 5], s[:, 4])
-        subtract(one, s[:, 4], s[:, 4])
-        multiply(s[:, 4], g[:, 0], s[:, 4])
         w_h = np.ascontiguousarray(W[:, :H].T)                 # as loop.backward_rows
-        for i, f, g_c, tanh_c, s_c, s_g, d, d_t, dm, dh_prev, dc_next, dc_prev in \
+        for t0, t1, i, f, g_c, tanh_c, s_c, s_g, d, d_t, dm, dh_prev, dc_next, dc_prev in \
                 backward_views:
+            if t0 is not None:                                  # a block of k steps begins
+                slopes(t0, t1)
             multiply(dm, tanh_c, d[0])
             multiply(dm, s_c, tmp[0])
             add(tmp[0], dc_next, tmp[0])

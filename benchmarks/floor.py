@@ -4,16 +4,17 @@ Where torch's fused LSTM still wins (small batches, docs/benchmarks.md), is the 
 Python the cause, or NumPy itself? This times the fast engine's arithmetic stripped to
 its bare NumPy calls, in a plain loop on one core: per step forward the one matrix
 product and the eight elementwise calls of kernels/lstm.py; for a training step also the
-backward's product and seven calls per step, the slopes, the weight gradient (the
-engine's loop.weight_gradient) and one Adam update of every parameter (about eight calls
-each). No layers, no model, no checks: only the calls the engine's bound steps make
-(kernels/__init__.py). It is timed on the whole batch on one core, on half of it on one
-core (a split over two cores that nothing can reach: no second process at all), and
-split over two processes woken as the engine's workers are, with no data moved
-(bare.Pair: the cheapest hand-over there is). The floor is the faster of the whole batch
-and the two processes, all timed in one interleaved run with the engine and torch. If
-the floor is above torch's time, no rearrangement of these calls in Python closes the
-gap: only fewer calls would, i.e. a compiled fused kernel, which NumPy does not have.
+backward's product and seven calls per step, the slopes (a block of steps at a time),
+the weight gradient (the engine's loop.weight_gradient) and one Adam update of every
+parameter (about eight calls each). No layers, no model, no checks: only the calls the
+engine's bound steps make (kernels/__init__.py). It is timed on the whole batch on one
+core, on half of it on one core (a split over two cores that nothing can reach: no
+second process at all), and split over two processes woken as the engine's workers are,
+with no data moved (bare.Pair: the cheapest hand-over there is). The floor is the faster
+of the whole batch and the two processes, all timed in one interleaved run with the
+engine and torch. If the floor is above torch's time, no rearrangement of these calls in
+Python closes the gap: only fewer calls would, i.e. a compiled fused kernel, which NumPy
+does not have.
 
 A fourth way splits them over two processes that move what the engine's workers move,
 as they move it (moved.MovedPair: pickles through pipes). "with hand-over" is the faster

@@ -417,6 +417,17 @@ def test_performance_md_what_a_share_moves_and_when_dw_is_one_product(monkeypatc
     assert one == [1]
 
 
+def test_performance_md_the_slopes_in_blocks():
+    """Step 11 quotes the block size, how many blocks 50 steps make, and the size of the
+    slopes of all 50 steps (LSTM, float32) that blocks keep out of memory."""
+    from scratchrnn.engine import KERNELS, loop
+    k, T, S = loop.SLOPE_STEPS, 50, KERNELS["LSTM"].SLOPES
+    mb = [f"{T * S * H * b * 4 / 1e6:.1f} MB at H = {H}, b = {b}" for H, b in ((64, 32), (16, 350))]
+    blocks = {7: "seven"}[-(-T // k)]
+    assert_quoted("performance.md", f"`SLOPE_STEPS` = {k} steps at a time, into a ring of {k}",
+                  f"({mb[0]}; {mb[1]})", f"on a block's views, {blocks} times as many")
+
+
 # -- the default run's results (docs/default_run.json, scripts/default_run_numbers.py) -------
 
 def _default_run_numbers():
