@@ -42,7 +42,7 @@ def bare_lstm(H: int, B: int, train: bool, W=None, z=None):
     k = min(n, SLOPE_STEPS)                                     # as loop.backward_rows
     s = np.empty((k, 6, H, B), dtype)                           # the slopes of k steps
     da = np.empty((n, 4, H, B), dtype)
-    tmp, dh, dc = (np.zeros((k, H, B), dtype) for k in (3, 2, 2))
+    tmp, dh, dc = (np.zeros((m, H, B), dtype) for m in (3, 2, 2))
     shapes = [(4 * H, 1), (4 * H, H), (4 * H,), (4 * H,), (1, H), (1,)]  # LSTMModel's
     adam = [tuple(np.zeros(shape, dtype) for _ in range(4)) for shape in shapes]
     forward_views = [(z[t], a[t, :4].reshape(4 * H, B), a[t, :3], a[t, 0], a[t, 3],

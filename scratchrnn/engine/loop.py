@@ -239,8 +239,8 @@ def backward_rows(cell, dout, dstate_T, cache, nonlinearity, truncate, ws):
     gates = cache.a.reshape(T + 1, -1, H, B)                  # as the kernels left them
     # the gradient reaching the state (h_t, c_t): two slots, t % 2 (step t's old state)
     # and (t+1) % 2 (its new one); tmp is the kernel's scratch
-    dstate = [ws.empty("dh", (2, P, B), dtype)] + [ws.empty(f"dc{k}", (2, H, B), dtype)
-                                                    for k in range(len(cs))]
+    dstate = [ws.empty("dh", (2, P, B), dtype)] + [ws.empty(f"dc{j}", (2, H, B), dtype)
+                                                    for j in range(len(cs))]
     tmp = ws.empty("tmp", (cell.TEMP, H, B), dtype)
     for slots, d in zip(dstate, dstate_T):
         slots[T % 2] = d.T
