@@ -42,14 +42,15 @@ def bare_lstm(H: int, B: int, train: bool, W=None, z=None):
     k = min(n, SLOPE_STEPS)                                     # as loop.backward_rows
     s = np.empty((k, 6, H, B), dtype)                           # the slopes of k steps
     da = np.empty((n, 4, H, B), dtype)
-    tmp, dh, dc = (np.zeros((m, H, B), dtype) for m in (3, 2, 2))
+    tmp, dc = (np.zeros((m, H, B), dtype) for m in (3, 2))
+    dhx = np.zeros((n + 1, H + 1, B), dtype)                    # [dh; dx] per step
     shapes = [(4 * H, 1), (4 * H, H), (4 * H,), (4 * H,), (1, H), (1,)]  # LSTMModel's
     adam = [tuple(np.zeros(shape, dtype) for _ in range(4)) for shape in shapes]
     forward_views = [(z[t], a[t, :4].reshape(4 * H, B), a[t, :3], a[t, 0], a[t, 3],
                       a[t, 1:3], a[t, 3:5], a[t + 1, 4], z[t + 1, :H]) for t in range(n)]
     backward_views = [(t - t % k if t == n - 1 or t % k == k - 1 else None, t + 1, a[t, 1],
                        a[t, 2], a[t, 3:5], s[t % k, 5], s[t % k, 4], s[t % k, :4], da[t],
-                       da[t].reshape(4 * H, B), dh[(t + 1) % 2], dh[t % 2], dc[(t + 1) % 2],
+                       da[t].reshape(4 * H, B), dhx[t + 1, :H], dhx[t], dc[(t + 1) % 2],
                        dc[t % 2]) for t in range(n - 1, -1, -1)]  # (block start, its end, ...)
     exp, add, divide, tanh, multiply, subtract, dot = (
         np.exp, np.add, np.divide, np.tanh, np.multiply, np.subtract, np.dot)
@@ -78,8 +79,8 @@ def bare_lstm(H: int, B: int, train: bool, W=None, z=None):
         multiply(r[:, 4], g[:, 0], r[:, 4])
 
     def backward():
-        w_h = np.ascontiguousarray(W[:, :H].T)                 # as loop.backward_rows
-        for t0, t1, i, f, g_c, tanh_c, s_c, s_g, d, d_t, dm, dh_prev, dc_next, dc_prev in \
+        w_hx = np.ascontiguousarray(W[:, :H + 1].T)            # as loop.backward_rows
+        for t0, t1, i, f, g_c, tanh_c, s_c, s_g, d, d_t, dm, dhx_t, dc_next, dc_prev in \
                 backward_views:
             if t0 is not None:                                  # a block of k steps begins
                 slopes(t0, t1)
@@ -90,9 +91,9 @@ def bare_lstm(H: int, B: int, train: bool, W=None, z=None):
             multiply(tmp[0], i, d[3])
             multiply(tmp[0], f, dc_prev)
             multiply(d, s_g, d)
-            dot(w_h, d_t, dh_prev)
+            dot(w_hx, d_t, dhx_t)                               # [dh_{t-1}; dx_t]
         weight_gradient(da.reshape(n, 4 * H, B), z[:n])                       # dW
-        W[:, H:H + 1].T @ da.reshape(n, 4 * H, B)                              # dx
+        dhx[:n, H:].transpose(0, 2, 1).copy()                                  # dx
 
     def adam_step():
         for p, grad, m, v in adam:                           # torch's Adam, 8 calls

@@ -18,7 +18,7 @@ EPYC (2026-12-04; training step, T=50, float32; LSTM H=64 B=700 / RNN H=128 B=70
 
 In all, 2.0x / 2.4x faster than the lesson on one core. docs/performance.md has the
 ladder and what was measured and removed (threads on row blocks, a spare-core helper
-thread, cache blocks, slopes during forward) and what came after the ladder (steps 4-11).
+thread, cache blocks, slopes during forward) and what came after the ladder (steps 4-12).
 """
 from .direction import Cache, direction_backward, direction_forward
 from .fpenv import get_flush_denormal, set_flush_denormal

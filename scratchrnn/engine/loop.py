@@ -14,18 +14,19 @@ The steps are bound once per buffer layout and kept in the Workspace (`Workspace
 so a forward's loop is only calls: why, in kernels/__init__.py.
 
 Backward walks the steps in reverse. The gradient reaching h_t is the output's plus the
-one carried back from step t+1; the kernel turns it into da_t (R*H, b), and
+one carried back from step t+1; the kernel turns it into da_t (R*H, b), and ONE product
+gives both what reaches h_{t-1} and the input's gradient:
 
-    dh_{t-1} = W_hh^T da_t  (+ the kernel's direct term, e.g. GRU's z * dh_t)
+    [dh_{t-1}; dx_t] = [W_hh | W_ih]^T da_t   (P+I, b)
+    dh_{t-1} += the kernel's direct term, if any (GRU's z * dh_t)
 
 The kernels' slopes (the derivatives backward multiplies by: sigma', tanh', ...) are
 computed SLOPE_STEPS steps at a time in a few calls, just before the loop reaches those
 steps (on CuPy: all T at once, when backward starts). Every weight gradient is a sum of
 one product per step, taken in one call after the loop (`weight_gradient`); the ones
-row of z_t gives the biases. The same for dx:
+row of z_t gives the biases:
 
     dW = sum_t da_t z_t^T   (R*H, P+I+1)  ->  dW_hh, dW_ih, db_hh, db_ih
-    dx_t = W_ih^T da_t
 (LSTM's projection W_hr is summed step by step by the kernel, into w.dw_hr.)
 
 `pack` builds W from torch's gate-stacked parameters in the row blocks of the kernel's
@@ -166,14 +167,15 @@ def _bind_steps(bind, z, a, tmp, cs, P, R, n, w):
             for t in range(T)]
 
 
-def _bind_backward_steps(bind, gates, s, da, dstate, tmp, w, states):
-    """[(slopes_t, step_t, direct_t, da_t, dh_t, new_t) for t < T]: the arguments of the
-    kernel's slopes for the block of steps that ends at t (None unless t ends one: step t
-    is the first of its block that backward reaches), step t's kernel backward bound to
-    its views (kernels/__init__.py), the view of its d(pre-activation), the slot that
-    W_hh^T da_t fills (the gradient reaching h_t's predecessor, slot t % 2), and the
-    slots of the gradient reaching its new state (slot (t+1) % 2). The slopes of step t
-    live in s[t % k], k = len(s), the steps of one block at a time."""
+def _bind_backward_steps(bind, gates, s, da, dhx, dcs, P, tmp, w, states):
+    """[(slopes_t, step_t, direct_t, da_t, dhx_t, dh_t, new_t) for t < T]: the arguments
+    of the kernel's slopes for the block of steps that ends at t (None unless t ends one:
+    step t is the first of its block that backward reaches), step t's kernel backward
+    bound to its views (kernels/__init__.py), the view of its d(pre-activation), the
+    rows dhx[t] that [W_hh W_ih]^T da_t fills, of which dh_t = dhx[t, :P] is the gradient
+    reaching the state before step t, and the views of the gradient reaching the state
+    after it: dhx[t+1, :P] and, for LSTM's c, slot (t+1) % 2 of its two (dcs). The slopes
+    of step t live in s[t % k], k = len(s), the steps of one block at a time."""
     T, k, (H, B) = da.shape[0], len(s), s.shape[2:]
     R = da.shape[1] // H                                      # da: T,R*H,B
     steps = []
@@ -182,9 +184,10 @@ def _bind_backward_steps(bind, gates, s, da, dstate, tmp, w, states):
         ends = t == T - 1 or t % k == k - 1
         slopes = (gates[t0:t + 1], tuple(x[t0:t + 1] for x in states),
                   tuple(x[t0 + 1:t + 2] for x in states), s[:t + 1 - t0]) if ends else None
-        old, new = [d[t % 2] for d in dstate], [d[(t + 1) % 2] for d in dstate]
+        old = [dhx[t, :P]] + [d[t % 2] for d in dcs]
+        new = [dhx[t + 1, :P]] + [d[(t + 1) % 2] for d in dcs]
         step, direct = bind(gates[t], s[t % k], da[t].reshape(R, H, B), new, old, tmp, w)
-        steps.append((slopes, step, direct, da[t], old[0], new))
+        steps.append((slopes, step, direct, da[t], dhx[t], old[0], new))
     return steps
 
 
@@ -225,9 +228,10 @@ def backward_rows(cell, dout, dstate_T, cache, nonlinearity, truncate, ws):
     H = RH // R
     dw_hr = None if w_hr is None else ws.empty("dw_hr", w_hr.shape, dtype)
     w = StepWeights(w_hr, nonlinearity, dw_hr)
-    # W_hh^T as its own C-ordered copy: the view W[:, :P].T (rows F apart) took OpenBLAS
-    # 1.3-1.8x as long a step (float32, B = 32; docs/performance.md, step 9); same bits
-    w_h, w_x = xp.ascontiguousarray(W[:, :P].T), W[:, P:P + I].T   # P,R*H  I,R*H
+    # [W_hh W_ih]^T as its own C-ordered copy: one product a step gives the gradient
+    # reaching h_{t-1} and dx_t together (step 12); a view such as W[:, :P].T (rows F
+    # apart) took OpenBLAS 1.3-1.8x as long a step (float32, B = 32; step 9)
+    w_hx = xp.ascontiguousarray(W[:, :P + I].T)               # P+I,R*H
     last_only = dout.ndim == 2
     dout = dout.T if last_only else _flip(dout, reverse).transpose(0, 2, 1)  # P,B / T,P,B
     t_last = 0 if reverse else T - 1
@@ -237,24 +241,26 @@ def backward_rows(cell, dout, dstate_T, cache, nonlinearity, truncate, ws):
     k = min(T, SLOPE_STEPS if backend_name(xp) == "numpy" else T)  # CuPy: all T at once
     s = ws.empty("s", (k, cell.SLOPES, H, B), dtype)          # the slopes of k steps
     gates = cache.a.reshape(T + 1, -1, H, B)                  # as the kernels left them
-    # the gradient reaching the state (h_t, c_t): two slots, t % 2 (step t's old state)
-    # and (t+1) % 2 (its new one); tmp is the kernel's scratch
-    dstate = [ws.empty("dh", (2, P, B), dtype)] + [ws.empty(f"dc{j}", (2, H, B), dtype)
-                                                    for j in range(len(cs))]
+    # the gradient reaching the state (h_t, c_t): h's in dhx[t, :P], beside dx_t in
+    # dhx[t, P:] (both from one product); c's in two slots, t % 2 (step t's old state) and
+    # (t+1) % 2 (its new one); tmp is the kernel's scratch
+    dhx = ws.empty("dhx", (T + 1, P + I, B), dtype)
+    dcs = [ws.empty(f"dc{j}", (2, H, B), dtype) for j in range(len(cs))]
     tmp = ws.empty("tmp", (cell.TEMP, H, B), dtype)
-    for slots, d in zip(dstate, dstate_T):
+    dhx[T, :P] = dstate_T[0].T
+    for slots, d in zip(dcs, dstate_T[1:]):
         slots[T % 2] = d.T
     if dw_hr is not None:
         dw_hr.fill(0)
     bind = fused.bind_backward_of(cell, xp)                   # on CuPy: one kernel
-    key = ("backward", bind, T, B, F, H, P, k, dtype, id(w.w_hr), nonlinearity)
+    key = ("backward", bind, T, B, F, H, P, I, k, dtype, id(w.w_hr), nonlinearity)
     states = (z[:, :P], *cs)                                  # (h_t, c_t), t <= T
-    steps = ws.plan(key, lambda: _bind_backward_steps(bind, gates, s, da, dstate, tmp, w,
-                                                      states))
+    steps = ws.plan(key, lambda: _bind_backward_steps(bind, gates, s, da, dhx, dcs, P, tmp,
+                                                      w, states))
     add, dot, slopes_of = xp.add, xp.dot, cell.slopes
     with blas_threads(1):
         for t in range(T - 1, -1, -1):
-            slopes, step, direct, da_t, dh, new = steps[t]
+            slopes, step, direct, da_t, dhx_t, dh, new = steps[t]
             if slopes is not None:  # step t opens a block (going back): its k steps' slopes
                 slopes_of(*slopes, w)
             if t == cut:  # the detached boundary: nothing flows back across it
@@ -265,9 +271,10 @@ def backward_rows(cell, dout, dstate_T, cache, nonlinearity, truncate, ws):
             elif t == t_last:
                 add(new[0], dout, new[0])
             step()                                            # da_t (LSTM: and dc_{t-1})
-            dot(w_h, da_t, dh)                                # dh_{t-1} = W_hh^T da_t
-            if direct is not None:
+            dot(w_hx, da_t, dhx_t)                            # [dh_{t-1}; dx_t] = [W_hh
+            if direct is not None:                            #   W_ih]^T da_t
                 add(dh, direct, dh)                           # + what the kernel adds
         dW = weight_gradient(da, z[:T])                       # sum_t da_t z_t^T  R*H,F
-        dx = (w_x @ da).transpose(0, 2, 1)                    # dx_t = W_ih^T da_t  T,B,I
-    return _flip(dx, reverse), tuple(d[0].T.copy() for d in dstate), dW, dw_hr
+    dx = dhx[:T, P:].transpose(0, 2, 1).copy()                # T,B,I (dhx is reused)
+    dstate0 = (dhx[0, :P].T.copy(), *(d[0].T.copy() for d in dcs))
+    return _flip(dx, reverse), dstate0, dW, dw_hr
