@@ -271,8 +271,8 @@ def backward_rows(cell, dout, dstate_T, cache, nonlinearity, truncate, ws):
             elif t == t_last:
                 add(new[0], dout, new[0])
             step()                                            # da_t (LSTM: and dc_{t-1})
-            dot(w_hx, da_t, dhx_t)                            # [dh_{t-1}; dx_t] = [W_hh
-            if direct is not None:                            #   W_ih]^T da_t
+            dot(w_hx, da_t, dhx_t)                            # [dh_{t-1}; dx_t]
+            if direct is not None:
                 add(dh, direct, dh)                           # + what the kernel adds
         dW = weight_gradient(da, z[:T])                       # sum_t da_t z_t^T  R*H,F
     dx = dhx[:T, P:].transpose(0, 2, 1).copy()                # T,B,I (dhx is reused)
