@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .backend import asarray
+from .engine.flat import flatten
 from .errors import ShapeError
 from .nn import GRU, LSTM, RNN, Linear, Module
 
@@ -45,6 +46,7 @@ class _LastStepModel(Module):
                                                        if k not in ("backend", "engine")})
         self.config["dtype"] = layer.dtype.name
         self._out_shape = None
+        flatten(self)  # one buffer for all parameters: an optimizer's step in a few calls
 
     @property
     def layer(self):

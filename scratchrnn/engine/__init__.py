@@ -15,10 +15,12 @@ EPYC (2026-12-04; training step, T=50, float32; LSTM H=64 B=700 / RNN H=128 B=70
     direction.py        (no GIL between them): 1.55x / 1.87x on 2 cores
     parallel.py         the number of cores; NumPy's BLAS held to one thread in the loop
     fpenv.py            set_flush_denormal: denormals to zero (slow on some CPUs at T>=200)
+    flat.py             a model's parameters in one buffer: an optimizer's step is 13
+                        calls for all of them, not 13 per parameter (step 13)
 
 In all, 2.0x / 2.4x faster than the lesson on one core. docs/performance.md has the
 ladder and what was measured and removed (threads on row blocks, a spare-core helper
-thread, cache blocks, slopes during forward) and what came after the ladder (steps 4-12).
+thread, cache blocks, slopes during forward) and what came after the ladder (steps 4-13).
 """
 from .direction import Cache, direction_backward, direction_forward
 from .fpenv import get_flush_denormal, set_flush_denormal

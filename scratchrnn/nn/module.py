@@ -21,6 +21,7 @@ class Module:
         self._params: dict = {}  # own parameters, e.g. {'weight': W}
         self._grads: dict = {}
         self._children: dict = {}  # name -> Module, e.g. {'rnn': RNN, 'fc': Linear}
+        self.flat_storage = None   # engine.flat.Storage once a model has flattened its arrays
 
     # -- parameters -------------------------------------------------------------------
     def _add_param(self, name: str, array) -> None:
@@ -36,6 +37,23 @@ class Module:
             out.update({f"{prefix}.{k}": v for k, v in child._collect(attr).items()})
         return out
 
+    def rebind_arrays(self, arrays: dict) -> None:
+        """Give parameters new arrays, {full name: (param, grad)}: for engine.flat.flatten
+        only, in a constructor, before anyone holds the old arrays (children forget any
+        flat storage of their own)."""
+        for name, (param, grad) in arrays.items():
+            owner, *path, local = [self, *name.split(".")]
+            for child in path:
+                owner = owner._children[child]
+            owner._params[local], owner._grads[local] = param, grad
+        for child in self._children.values():
+            child._forget_flat_storage()
+
+    def _forget_flat_storage(self) -> None:
+        self.flat_storage = None
+        for child in self._children.values():
+            child._forget_flat_storage()
+
     @property
     def params(self) -> dict:
         """Name -> parameter array, keyed like torch's ``state_dict()``."""
@@ -47,6 +65,9 @@ class Module:
         return self._collect("_grads")
 
     def zero_grad(self) -> None:
+        if self.flat_storage is not None:   # every gradient is a view of this buffer
+            self.flat_storage.grads.fill(0)
+            return
         for g in self.grads.values():
             g.fill(0)
 

@@ -20,6 +20,7 @@ import numbers
 import numpy as np
 
 from ..backend import asarray, namespace_of, to_numpy
+from ..engine.flat import FlatUpdate
 
 
 def check_number(name: str, value, *, low=None, low_open=False, high=None, high_open=False):
@@ -69,9 +70,15 @@ class Optimizer:
             setattr(self, name, value)
         # per parameter name: {'step': int, 'exp_avg': array, ...}; filled on the first step
         self.state: dict = {name: {} for name in module.params}
+        self._flat = None  # engine.flat.FlatUpdate, False if there is none; None: not asked
 
     def step(self) -> None:
         """One update of every parameter, in place, from the module's current gradients."""
+        if self._flat is None:
+            self._flat = FlatUpdate.of(self.module, self.state) or False
+        if self._flat:  # the model's arrays share one buffer: all of them in one update
+            self._flat.step(self._update)
+            return
         params, grads = self.module.params, self.module.grads
         for name, p in params.items():
             self._update(p, grads[name], self.state[name])
@@ -81,7 +88,8 @@ class Optimizer:
 
     def zero_grad(self) -> None:
         """Set every gradient to 0 in place (torch sets them to None; the effect is the same)."""
-        for g in self.module.grads.values():
+        storage = getattr(self.module, "flat_storage", None)
+        for g in [storage.grads] if storage is not None else self.module.grads.values():
             g.fill(0)
 
     # -- checkpoints ------------------------------------------------------------------
@@ -117,7 +125,7 @@ class Optimizer:
                 if isinstance(v, numbers.Number):
                     new[name][k] = v
                     continue
-                v = np.asarray(to_numpy(v))
+                v = np.array(to_numpy(v))  # a copy: nothing shared with the caller's dict
                 if tuple(v.shape) != tuple(p.shape):
                     raise ValueError(f"{who}: state[{name!r}][{k!r}]: expected shape "
                                      f"{tuple(p.shape)}, got {tuple(v.shape)}")
@@ -127,7 +135,7 @@ class Optimizer:
         type(self)(self.module, **hyper)
         for k, v in hyper.items():
             setattr(self, k, v)
-        self.state = new
+        self.state, self._flat = new, None
 
     def __repr__(self) -> str:
         hp = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.hyperparameters)

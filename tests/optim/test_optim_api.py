@@ -185,6 +185,18 @@ def test_state_dict_is_a_copy():
     assert sd["state"]["l1.weight"]["step"] == 2
 
 
+def test_load_state_dict_copies_the_arrays():
+    """Two optimizers loaded from one state_dict must not share (and move) their moments."""
+    opt = optim.Adam(MLP())
+    train(opt.module, opt, np.random.default_rng(0), 1)
+    sd = opt.state_dict()
+    saved = sd["state"]["l1.weight"]["exp_avg"].copy()
+    loaded = optim.Adam(MLP())
+    loaded.load_state_dict(sd)
+    train(loaded.module, loaded, np.random.default_rng(1), 1)
+    np.testing.assert_array_equal(sd["state"]["l1.weight"]["exp_avg"], saved)
+
+
 def test_load_state_dict_refuses_mismatches():
     opt = optim.Adam(MLP())
     train(opt.module, opt, np.random.default_rng(0), 1)
