@@ -17,7 +17,8 @@ import sys
 
 import numpy as np
 
-from scratchrnn.engine.loop import SLOPE_STEPS, weight_gradient
+from scratchrnn.engine.loop import (SLOPE_STEPS, STEP_DW_MIN, bind_step_weight_gradients,
+                                    weight_gradient)
 
 T = 50
 
@@ -44,14 +45,18 @@ def bare_lstm(H: int, B: int, train: bool, W=None, z=None):
     da = np.empty((n, 4, H, B), dtype)
     tmp, dc = (np.zeros((m, H, B), dtype) for m in (3, 2))
     dhx = np.zeros((n + 1, H + 1, B), dtype)                    # [dh; dx] per step
-    shapes = [(4 * H, 1), (4 * H, H), (4 * H,), (4 * H,), (1, H), (1,)]  # LSTMModel's
-    adam = [tuple(np.zeros(shape, dtype) for _ in range(4)) for shape in shapes]
+    dW = np.zeros((4 * H, F), dtype)                            # as loop.backward_rows:
+    add_dW = bind_step_weight_gradients(da.reshape(n, 4 * H, B), z[:n], dW) \
+        if 4 * H * F >= STEP_DW_MIN else [None] * n             # dW step by step, or after
+    size = 4 * H * (F - 1) + 8 * H + H + 1                      # LSTMModel's parameters,
+    adam = tuple(np.zeros(size, dtype) for _ in range(4))       # in one buffer (engine/flat)
     forward_views = [(z[t], a[t, :4].reshape(4 * H, B), a[t, :3], a[t, 0], a[t, 3],
                       a[t, 1:3], a[t, 3:5], a[t + 1, 4], z[t + 1, :H]) for t in range(n)]
     backward_views = [(t - t % k if t == n - 1 or t % k == k - 1 else None, t + 1, a[t, 1],
                        a[t, 2], a[t, 3:5], s[t % k, 5], s[t % k, 4], s[t % k, :4], da[t],
                        da[t].reshape(4 * H, B), dhx[t + 1, :H], dhx[t], dc[(t + 1) % 2],
-                       dc[t % 2]) for t in range(n - 1, -1, -1)]  # (block start, its end, ...)
+                       dc[t % 2], add_dW[t])
+                      for t in range(n - 1, -1, -1)]            # (block start, its end, ...)
     exp, add, divide, tanh, multiply, subtract, dot = (
         np.exp, np.add, np.divide, np.tanh, np.multiply, np.subtract, np.dot)
 
@@ -80,8 +85,9 @@ def bare_lstm(H: int, B: int, train: bool, W=None, z=None):
 
     def backward():
         w_hx = np.ascontiguousarray(W[:, :H + 1].T)            # as loop.backward_rows
-        for t0, t1, i, f, g_c, tanh_c, s_c, s_g, d, d_t, dm, dhx_t, dc_next, dc_prev in \
-                backward_views:
+        dW.fill(0)
+        for t0, t1, i, f, g_c, tanh_c, s_c, s_g, d, d_t, dm, dhx_t, dc_next, dc_prev, \
+                add_dW_t in backward_views:
             if t0 is not None:                                  # a block of k steps begins
                 slopes(t0, t1)
             multiply(dm, tanh_c, d[0])
@@ -92,16 +98,19 @@ def bare_lstm(H: int, B: int, train: bool, W=None, z=None):
             multiply(tmp[0], f, dc_prev)
             multiply(d, s_g, d)
             dot(w_hx, d_t, dhx_t)                               # [dh_{t-1}; dx_t]
-        weight_gradient(da.reshape(n, 4 * H, B), z[:n])                       # dW
+            if add_dW_t is not None:
+                add_dW_t()                                      # dW += da_t z_t^T
+        if add_dW[0] is None:
+            weight_gradient(da.reshape(n, 4 * H, B), z[:n])                   # dW
         dhx[:n, H:].transpose(0, 2, 1).copy()                                  # dx
 
     def adam_step():
-        for p, grad, m, v in adam:                           # torch's Adam, 8 calls
-            m *= 0.9
-            m += 0.1 * grad
-            v *= 0.999
-            v += 0.001 * grad * grad
-            p -= 1e-3 * m / (np.sqrt(v) + 1e-8)
+        p, grad, m, v = adam                                 # torch's Adam, 8 calls
+        m *= 0.9
+        m += 0.1 * grad
+        v *= 0.999
+        v += 0.001 * grad * grad
+        p -= 1e-3 * m / (np.sqrt(v) + 1e-8)
 
     def run():
         forward()

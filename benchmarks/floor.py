@@ -5,8 +5,9 @@ Python the cause, or NumPy itself? This times the fast engine's arithmetic strip
 its bare NumPy calls, in a plain loop on one core: per step forward the one matrix
 product and the eight elementwise calls of kernels/lstm.py; for a training step also the
 backward's product and seven calls per step, the slopes (a block of steps at a time),
-the weight gradient (the engine's loop.weight_gradient) and one Adam update of every
-parameter (about eight calls each). No layers, no model, no checks: only the calls the
+the weight gradient (as the engine takes it: one product a step, or loop.weight_gradient
+after the loop for a small one) and one Adam update of all the parameters in one buffer
+(about eight calls: engine/flat.py). No layers, no model, no checks: only the calls the
 engine's bound steps make (kernels/__init__.py). It is timed on the whole batch on one
 core, on half of it on one core (a split over two cores that nothing can reach: no
 second process at all), and split over two processes woken as the engine's workers are,

@@ -23,8 +23,9 @@ gives both what reaches h_{t-1} and the input's gradient:
 The kernels' slopes (the derivatives backward multiplies by: sigma', tanh', ...) are
 computed SLOPE_STEPS steps at a time in a few calls, just before the loop reaches those
 steps (on CuPy: all T at once, when backward starts). Every weight gradient is a sum of
-one product per step, taken in one call after the loop (`weight_gradient`); the ones
-row of z_t gives the biases:
+one product per step, added into dW as each step is done (NumPy: BLAS's gemm adds in
+place) or, for a small dW and on CuPy, taken in one call after the loop
+(`weight_gradient`); the ones row of z_t gives the biases:
 
     dW = sum_t da_t z_t^T   (R*H, P+I+1)  ->  dW_hh, dW_ih, db_hh, db_ih
 (LSTM's projection W_hr is summed step by step by the kernel, into w.dw_hr.)
@@ -44,13 +45,19 @@ F = P + I + 1 (P + I without biases).
 """
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import NamedTuple
+
+from scipy.linalg import blas
 
 from ..backend import backend_name, ignore_overflow, namespace_of
 from .kernels import StepWeights, fused
 from .parallel import blas_threads
 
+STEP_DW_MIN = 4096  # dW's numbers (R*H*F) from which backward adds each step's product into
+                    # dW as soon as the step is done: below, one product after the loop
+                    # (`weight_gradient`) is cheaper (docs/performance.md, step 13)
 SLOPE_STEPS = 8  # steps whose slopes backward computes at once, just before it reaches
                  # them, so they are still in the cache when read (docs/performance.md,
                  # step 11): not all T at once
@@ -191,6 +198,18 @@ def _bind_backward_steps(bind, gates, s, da, dhx, dcs, P, tmp, w, states):
     return steps
 
 
+def bind_step_weight_gradients(da, z, dW):
+    """[dW += da_t z_t^T, bound, for t < T]: each step's share of the weight gradient, to add
+    while da_t and z_t are still in the cache (NumPy; dW (R*H, F) C-ordered). BLAS's gemm
+    adds a product into its output in place (beta = 1), which NumPy's dot cannot; it works
+    in Fortran's order, where dW is dW^T (F, R*H) = sum_t z_t da_t^T."""
+    gemm, dWT = blas.get_blas_funcs("gemm", dtype=dW.dtype), dW.T     # F,R*H (Fortran)
+    # gemm(alpha, a, b, beta, c, trans_a, trans_b, overwrite_c): c = a^T b + c, where
+    # z_t^T and da_t^T are a and b as Fortran sees them; positional (keywords: 2x slower)
+    return [functools.partial(gemm, 1.0, z[t].T, da[t].T, 1.0, dWT, 1, 0, 1)
+            for t in range(da.shape[0])]
+
+
 def weight_gradient(da, z):
     """dW = sum_t da_t z_t^T (R*H, F) of da (T, R*H, b) and z (T, F, b), in the cheaper of
     two ways. Batched: T products of b columns each, then their sum, which writes and
@@ -252,6 +271,12 @@ def backward_rows(cell, dout, dstate_T, cache, nonlinearity, truncate, ws):
         slots[T % 2] = d.T
     if dw_hr is not None:
         dw_hr.fill(0)
+    add_dW = None  # each step's dW += da_t z_t^T, or None: dW in one call after the loop
+    if backend_name(xp) == "numpy" and RH * F >= STEP_DW_MIN:
+        dW = ws.empty("dW", (RH, F), dtype)
+        dW.fill(0)
+        add_dW = ws.plan(("dW", T, B, F, RH, dtype),
+                         lambda: bind_step_weight_gradients(da, z[:T], dW))
     bind = fused.bind_backward_of(cell, xp)                   # on CuPy: one kernel
     key = ("backward", bind, T, B, F, H, P, I, k, dtype, id(w.w_hr), nonlinearity)
     states = (z[:, :P], *cs)                                  # (h_t, c_t), t <= T
@@ -274,7 +299,10 @@ def backward_rows(cell, dout, dstate_T, cache, nonlinearity, truncate, ws):
             dot(w_hx, da_t, dhx_t)                            # [dh_{t-1}; dx_t]
             if direct is not None:
                 add(dh, direct, dh)                           # + what the kernel adds
-        dW = weight_gradient(da, z[:T])                       # sum_t da_t z_t^T  R*H,F
+            if add_dW is not None:
+                add_dW[t]()                                   # dW += da_t z_t^T
+        if add_dW is None:
+            dW = weight_gradient(da, z[:T])                   # sum_t da_t z_t^T  R*H,F
     dx = dhx[:T, P:].transpose(0, 2, 1).copy()                # T,B,I (dhx is reused)
     dstate0 = (dhx[0, :P].T.copy(), *(d[0].T.copy() for d in dcs))
     return _flip(dx, reverse), dstate0, dW, dw_hr

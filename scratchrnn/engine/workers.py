@@ -125,7 +125,7 @@ def backward(cell, dout, dstate_T, cache, nonlinearity, truncate, ws):
                 nonlinearity, truncate, ws)
         parts = [(dx, dstate0, dW, dw_hr)] + [w.receive() for w in lent]
     for _, _, their_dW, their_dw_hr in parts[1:]:
-        dW += their_dW                                        # (a new array of this call)
+        dW += their_dW                                        # (this call's: ours to add to)
         dw_hr = None if dw_hr is None else dw_hr + their_dw_hr
     dx = np.concatenate([d[0] for d in parts], axis=1)
     return dx, tuple(np.concatenate(d) for d in zip(*(d[1] for d in parts))), dW, dw_hr

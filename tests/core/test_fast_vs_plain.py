@@ -70,6 +70,22 @@ def test_fast_with_worker_processes_equals_plain(monkeypatch, mode):
     assert_pairs_close(pairs, 1e-9, (mode, cfg, run))
 
 
+def test_workers_add_the_weight_gradient_step_by_step_too(monkeypatch):
+    """A layer large enough for the step-by-step dW (loop.STEP_DW_MIN), shared with a worker
+    process, whose loop cannot be patched from here."""
+    import scratchrnn.engine.loop as loop
+    monkeypatch.setattr(parallel, "_num_threads", 2)
+    monkeypatch.setattr(workers, "SHARE_WORK", 1)
+    monkeypatch.setattr(workers, "MIN_ROWS", 4)
+    cfg = dict(input_size=1, hidden_size=32)
+    assert 4 * 32 * (32 + 1 + 1) >= loop.STEP_DW_MIN             # LSTM: R*H * F
+    run = dict(T=5, B=9, unbatched=False, give_hx=False, last_only=True, truncate=None,
+               seed=4)
+    pairs, fast_layer = _pairs("LSTM", cfg, run)
+    assert isinstance(fast_layer._cache.directions[0][0].run, workers.SharedCache)
+    assert_pairs_close(pairs, 1e-9, ("LSTM", cfg, run))
+
+
 @given(full_configs())
 def test_fast_equals_plain_with_the_slopes_in_blocks_of_two_steps(config):
     """Backward computes the slopes a block of steps at a time (loop.SLOPE_STEPS); the
@@ -79,6 +95,18 @@ def test_fast_equals_plain_with_the_slopes_in_blocks_of_two_steps(config):
 
     import scratchrnn.engine.loop as loop
     with mock.patch.object(loop, "SLOPE_STEPS", 2):
+        assert_pairs_close(_pairs(*config)[0], 1e-9, config)
+
+
+@given(full_configs())
+def test_fast_equals_plain_with_the_weight_gradient_added_step_by_step(config):
+    """From a dW of loop.STEP_DW_MIN numbers on, backward adds each step's da_t z_t^T into
+    dW as it goes (BLAS's gemm); the hypothesis layers are smaller, so here from 0 on."""
+    from unittest import mock
+
+    import scratchrnn.engine.loop as loop
+    with mock.patch.object(loop, "STEP_DW_MIN", 0), \
+            mock.patch.object(loop, "weight_gradient", None):   # not the one after the loop
         assert_pairs_close(_pairs(*config)[0], 1e-9, config)
 
 

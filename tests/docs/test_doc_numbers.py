@@ -428,6 +428,44 @@ def test_performance_md_the_slopes_in_blocks():
                   f"({mb[0]}; {mb[1]})", f"on a block's views, {blocks} times as many")
 
 
+def test_performance_md_one_buffer_and_the_step_by_step_weight_gradient():
+    """Step 13 quotes Adam's NumPy calls per parameter (counted through __array_ufunc__),
+    the LSTM model's parameter count, STEP_DW_MIN and the dW sizes on each side of it."""
+    import numpy as np
+
+    from scratchrnn import optim
+    from scratchrnn.engine import loop
+    from scratchrnn.models import LSTMModel
+
+    calls = []
+
+    class Counted(np.ndarray):
+        def __array_ufunc__(self, ufunc, method, *args, **kwargs):
+            calls.append(ufunc.__name__)
+            args = [a.view(np.ndarray) if isinstance(a, Counted) else a for a in args]
+            if "out" in kwargs:
+                kwargs["out"] = tuple(o.view(np.ndarray) for o in kwargs["out"])
+            result = getattr(ufunc, method)(*args, **kwargs)
+            return result.view(Counted) if isinstance(result, np.ndarray) else result
+
+    param = np.ones(3).view(Counted)
+    adam, state = optim.Adam(LSTMModel(1, 2, 1)), {}
+    adam._update(param, np.ones(3).view(Counted), state)          # the state is made here
+    calls.clear()
+    adam._update(param, np.ones(3).view(Counted), state)
+    n = len(LSTMModel(1, 2, 1).params)
+    assert_quoted("performance.md", f"Adam's update is {len(calls)} NumPy calls",
+                  f"{len(calls) * n} calls a step for the LSTM model's {dict(((6, 'six'),))[n]}")
+    dw = {name: R * H * (H + 2) for name, R, H in
+          (("rnn16", 1, 16), ("rnn32", 1, 32), ("gru16", 4, 16), ("lstm16", 4, 16),
+           ("lstm32", 4, 32))}
+    below = max(v for k, v in dw.items() if k != "lstm32")
+    assert below < 1200 < loop.STEP_DW_MIN <= dw["lstm32"]
+    assert_quoted("performance.md", "with dW under 1,200 numbers",
+                  f"(4,{dw['lstm32'] % 1000:03d} numbers)",
+                  f"`STEP_DW_MIN` = {loop.STEP_DW_MIN} numbers of dW on")
+
+
 # -- the default run's results (docs/default_run.json, scripts/default_run_numbers.py) -------
 
 def _default_run_numbers():
