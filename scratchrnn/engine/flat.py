@@ -32,7 +32,7 @@ def flatten(module) -> None:
     they are. Run it before anyone holds the arrays: the module rebinds them here."""
     params, grads = module.params, module.grads
     dtypes = {p.dtype for p in params.values()}
-    if len(dtypes) != 1 or not params:
+    if len(dtypes) != 1:                                      # no parameters, or mixed
         return
     xp, dtype, layout, start = module.xp, dtypes.pop(), [], 0
     for name, p in params.items():
