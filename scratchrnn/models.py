@@ -46,7 +46,8 @@ class _LastStepModel(Module):
                                                        if k not in ("backend", "engine")})
         self.config["dtype"] = layer.dtype.name
         self._out_shape = None
-        flatten(self)  # one buffer for all parameters: an optimizer's step in a few calls
+        if self.engine == "fast":  # one buffer for all parameters: an optimizer's step in a
+            flatten(self)          # few calls (the lesson's engine keeps one per parameter)
 
     @property
     def layer(self):

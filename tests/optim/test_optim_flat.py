@@ -92,6 +92,22 @@ def test_the_arrays_are_views_of_one_buffer_and_keep_their_values():
         np.testing.assert_array_equal(params[name], value)
 
 
+def test_a_model_for_the_lessons_engine_keeps_one_array_per_parameter():
+    """engine='plain' reads as the slides: its optimizer walks the parameters one by one."""
+    import scratchrnn
+    model = MODELS["lstm"](2, 3, 1, dtype="float64", seed=0, engine="plain")
+    opt = optim.Adam(model)
+    train(model, opt, np.random.default_rng(0), 1)
+    assert model.flat_storage is None and opt._flat is False
+    previous = scratchrnn.get_engine()
+    scratchrnn.set_engine("plain")
+    try:
+        assert MODELS["gru"](2, 3, 1).flat_storage is None
+    finally:
+        scratchrnn.set_engine(previous)
+    assert MODELS["gru"](2, 3, 1, engine="fast").flat_storage is not None
+
+
 def test_zero_grad_zeroes_every_gradient_through_the_buffer():
     model = MODELS["gru"](2, 3, 1, dtype="float64", seed=0)
     opt = optim.Adam(model)
