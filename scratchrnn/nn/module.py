@@ -39,20 +39,12 @@ class Module:
 
     def rebind_arrays(self, arrays: dict) -> None:
         """Give parameters new arrays, {full name: (param, grad)}: for engine.flat.flatten
-        only, in a constructor, before anyone holds the old arrays (children forget any
-        flat storage of their own)."""
+        only, in a model's constructor, before anyone holds the old arrays."""
         for name, (param, grad) in arrays.items():
             owner, *path, local = [self, *name.split(".")]
             for child in path:
                 owner = owner._children[child]
             owner._params[local], owner._grads[local] = param, grad
-        for child in self._children.values():
-            child._forget_flat_storage()
-
-    def _forget_flat_storage(self) -> None:
-        self.flat_storage = None
-        for child in self._children.values():
-            child._forget_flat_storage()
 
     @property
     def params(self) -> dict:
