@@ -13,6 +13,8 @@ from __future__ import annotations
 import contextlib
 import os
 
+import numpy as np
+
 _num_threads = None
 _controller = None
 
@@ -60,6 +62,7 @@ def blas_threads(n: int):
     if _controller is None:  # created late: it must see the BLAS NumPy has loaded
         from threadpoolctl import ThreadpoolController  # noqa: PLC0415
         _controller = ThreadpoolController().select(user_api="blas").lib_controllers
+        warm_blas()  # once per process: the first engine loop here, or a worker's
     changed = [(lib, k) for lib in _controller if (k := lib.get_num_threads()) != n]
     for lib, _ in changed:
         lib.set_num_threads(n)
@@ -68,6 +71,23 @@ def blas_threads(n: int):
     finally:
         for lib, k in changed:
             lib.set_num_threads(k)
+
+
+WARM_SIZE = 384  # one product of this size maps the pages a small product's kernel reads
+
+
+def warm_blas() -> None:
+    """One WARM_SIZE x WARM_SIZE float32 product, run once per process before its loops.
+
+    OpenBLAS packs a product's operands into a work buffer of its own (32 MiB, mapped
+    untouched). A product of one time step (b = 32 columns) writes only the first pages
+    of it (44 kB), and its kernel then ran 3x slower than after one larger product had
+    written more (432 kB): 10 against 33 GFLOP/s for [W_hh W_ih]^T da at H = 128, on an
+    AMD EPYC (Zen 1) under KVM, every time in every new process, with the same kernel
+    reading the same addresses. The kernel's prefetches past its panels into pages not
+    mapped yet are the likely cause (docs/performance.md, step 14)."""
+    a = np.ones((WARM_SIZE, WARM_SIZE), np.float32)
+    np.dot(a, a)
 
 
 @contextlib.contextmanager

@@ -112,6 +112,19 @@ def test_blas_threads_sets_and_restores_numpys_blas(monkeypatch):
         assert set(blas()) == {2}
 
 
+def test_blas_is_warmed_once_per_process_before_the_first_loop(monkeypatch):
+    """docs/performance.md, step 14: one larger product before the engine's first loop."""
+    calls = []
+    monkeypatch.setattr(parallel, "_controller", None)          # as in a new process
+    monkeypatch.setattr(parallel, "warm_blas", lambda: calls.append(1))
+    with parallel.blas_threads(1):
+        with parallel.blas_threads(1):
+            pass
+    with parallel.blas_threads(2):
+        pass
+    assert calls == [1]
+
+
 @pytest.mark.parametrize("mode", ["RNN", "LSTM", "GRU"])
 def test_numbers_are_what_a_forward_step_writes(mode, monkeypatch):
     """A kernel's NUMBERS (how workers.py weighs its elementwise part) is the size of the
