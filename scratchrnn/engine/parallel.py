@@ -85,7 +85,7 @@ def warm_blas() -> None:
     written more (432 kB): 10 against 33 GFLOP/s for [W_hh W_ih]^T da at H = 128, on an
     AMD EPYC (Zen 1) under KVM, every time in every new process, with the same kernel
     reading the same addresses. The kernel's prefetches past its panels into pages not
-    mapped yet are the likely cause (measured 2026-12-05; not yet in performance.md)."""
+    mapped yet are the likely cause (docs/performance.md, step 14)."""
     a = np.ones((WARM_SIZE, WARM_SIZE), np.float32)
     np.dot(a, a)
 
