@@ -97,7 +97,10 @@ def test_ctrl_c_stops_the_worker_processes_and_keeps_the_finished_runs(tmp_path)
     argv = [sys.executable, "-m", "scratchrnn", "run", "--max-samples", "1500", "--window",
             "20", "--models", "rnn,lstm,gru", "--hidden", "3,5,8,64", "--impl", "scratch",
             "--epochs", "150", "--jobs", "2", "--out", str(out)]
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # a shell's background job (`cmd &`, nohup) ignores SIGINT, and a child inherits that:
+    # the run would then rightly ignore Ctrl-C too, so it starts with the default action
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_ctrl_c)
     deadline = time.monotonic() + 120
     seen = []
     for line in proc.stdout:                             # wait for a first finished run
@@ -115,6 +118,10 @@ def test_ctrl_c_stops_the_worker_processes_and_keeps_the_finished_runs(tmp_path)
     assert "Traceback" not in stderr
     time.sleep(1)
     assert [pid for pid in workers if _alive(pid)] == []      # no worker left behind
+
+
+def _default_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _children(pid: int) -> list:
