@@ -14,6 +14,7 @@ import contextlib
 import os
 
 import numpy as np
+from scipy.linalg import blas
 
 _num_threads = None
 _controller = None
@@ -77,17 +78,22 @@ WARM_SIZE = 384  # one product of this size maps the pages a small product's ker
 
 
 def warm_blas() -> None:
-    """One WARM_SIZE x WARM_SIZE float32 product, run once per process before its loops.
+    """One WARM_SIZE x WARM_SIZE float32 product in each BLAS the engine calls, run once per
+    process before its loops: NumPy's (the step's products) and SciPy's, a library of its
+    own with a buffer of its own (gemm: the weight gradient added step by step, loop.py).
 
     OpenBLAS packs a product's operands into a work buffer of its own (32 MiB, mapped
     untouched). A product of one time step (b = 32 columns) writes only the first pages
     of it (44 kB), and its kernel then ran 3x slower than after one larger product had
     written more (432 kB): 10 against 33 GFLOP/s for [W_hh W_ih]^T da at H = 128, on an
     AMD EPYC (Zen 1) under KVM, every time in every new process, with the same kernel
-    reading the same addresses. The kernel's prefetches past its panels into pages not
-    mapped yet are the likely cause (docs/performance.md, step 14)."""
+    reading the same addresses; SciPy's gemm for dW at b = 3500 ran at 11 against 35
+    GFLOP/s, however often it ran, until its own buffer was warmed. The kernel's
+    prefetches past its panels into pages not mapped yet are the likely cause
+    (docs/performance.md, step 14)."""
     a = np.ones((WARM_SIZE, WARM_SIZE), np.float32)
     np.dot(a, a)
+    blas.sgemm(1.0, a, a)
 
 
 @contextlib.contextmanager

@@ -125,6 +125,19 @@ def test_blas_is_warmed_once_per_process_before_the_first_loop(monkeypatch):
     assert calls == [1]
 
 
+def test_the_warm_up_reaches_numpys_blas_and_scipys(monkeypatch):
+    """Each BLAS the loops call has a buffer of its own: NumPy's (the step's products) and
+    SciPy's (gemm, the weight gradient added step by step), so each gets a warm-up."""
+    from scipy.linalg import blas as scipy_blas
+    ran = []
+    monkeypatch.setattr(parallel.np, "dot", lambda a, b: ran.append(("numpy", a.shape)))
+    monkeypatch.setattr(scipy_blas, "sgemm",
+                        lambda alpha, a, b: ran.append(("scipy", a.shape)))
+    parallel.warm_blas()
+    size = (parallel.WARM_SIZE, parallel.WARM_SIZE)
+    assert ran == [("numpy", size), ("scipy", size)]
+
+
 @pytest.mark.parametrize("mode", ["RNN", "LSTM", "GRU"])
 def test_numbers_are_what_a_forward_step_writes(mode, monkeypatch):
     """A kernel's NUMBERS (how workers.py weighs its elementwise part) is the size of the
