@@ -113,7 +113,7 @@ def test_blas_threads_sets_and_restores_numpys_blas(monkeypatch):
 
 
 def test_blas_is_warmed_once_per_process_before_the_first_loop(monkeypatch):
-    """One larger product before the engine's first loop (parallel.warm_blas)."""
+    """docs/performance.md, step 14: one larger product before the engine's first loop."""
     calls = []
     monkeypatch.setattr(parallel, "_controller", None)          # as in a new process
     monkeypatch.setattr(parallel, "warm_blas", lambda: calls.append(1))
