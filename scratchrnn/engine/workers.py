@@ -42,9 +42,13 @@ from . import fpenv, loop
 from .parallel import set_num_threads, single_core
 from .workspace import Workspace
 
-SHARE_WORK = 22_000_000  # multiply-adds (all steps, forward and backward) a share must
-                         # carry: below, the round trip and the second process cost more
-                         # than the share saves (docs/performance.md, steps 8 and 9)
+DEFAULT_SHARE_WORK = 22_000_000  # multiply-adds (all steps, forward and backward) a
+                                 # share must carry: below, the round trip and the second
+                                 # process cost more than the share saves (measured on an
+                                 # AMD EPYC: docs/performance.md, steps 8 and 9)
+SHARE_VARIABLE = "SCRATCHRNN_SHARE_WORK"  # this machine's own line, if set: a slower
+                                          # machine's lies lower (docs/benchmarks.md);
+                                          # `python -m benchmarks.share` measures it
 NUMBER_COST = 12         # multiply-adds that take the time of one number an elementwise
                          # call writes (LSTM, GRU: 0.18-0.27 ns a number, a product 0.02
                          # ns a multiply-add; float32, AMD EPYC: step 8)
@@ -56,6 +60,24 @@ SPIN_S = 0.005           # after answering, a worker polls for the next request 
 _workers: list = []
 _lock = threading.Lock()
 _counter = itertools.count(1)
+
+
+def share_work_setting(environ=os.environ) -> int:
+    """The work a share must carry here: $SCRATCHRNN_SHARE_WORK, else the default."""
+    text = environ.get(SHARE_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_SHARE_WORK
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"{SHARE_VARIABLE} must be a whole number of multiply-adds, at least "
+                         f"1 (python -m benchmarks.share measures it), got {text!r}")
+    return value
+
+
+SHARE_WORK = share_work_setting()
 
 
 class SharedCache(NamedTuple):

@@ -45,12 +45,34 @@ def test_shares_are_equal_cover_the_batch_and_need_enough_work():
     (rnn, 64, 64, True, True),      # 0.89-0.92 (the first case shared; step 8: 1.10-1.20)
     (rnn, 128, 64, True, True),     # 0.66
 ])
-def test_the_split_rule_decides_the_measured_cases_as_measured(cell, H, B, keep, split):
+def test_the_split_rule_decides_the_measured_cases_as_measured(cell, H, B, keep, split,
+                                                               monkeypatch):
     """The cost rule against the measured cases of docs/performance.md, step 9 (T = 50,
     I = 1, two cores: the time with a worker process over the time without). The rule's
     constants were chosen on these measurements: this pins them, it does not prove them."""
+    monkeypatch.setattr(workers, "SHARE_WORK", workers.DEFAULT_SHARE_WORK)  # not the env
     work = bptt.work(cell, 50, B, 1, H, H, keep)
     assert (len(workers.shares(B, work, cores=2, xp=np)) == 2) == split, work
+
+
+def test_a_machine_sets_its_own_line_through_the_environment():
+    read = workers.share_work_setting
+    assert read({}) == read({workers.SHARE_VARIABLE: " "}) == workers.DEFAULT_SHARE_WORK
+    assert read({workers.SHARE_VARIABLE: "7512281"}) == 7_512_281
+    for bad in ("0", "-3", "7.5e6", "lots"):
+        with pytest.raises(ValueError, match=f"{workers.SHARE_VARIABLE} must be .* got '{bad}'"):
+            read({workers.SHARE_VARIABLE: bad})
+
+
+def test_the_setting_is_read_when_the_engine_is_imported():
+    import os
+    import subprocess
+    import sys
+    code = "import scratchrnn.engine.workers as w; print(w.SHARE_WORK)"
+    env = dict(os.environ, **{workers.SHARE_VARIABLE: "1234567"})
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.strip() == "1234567"
 
 
 @pytest.mark.parametrize("mode", ["RNN", "RNN_RELU", "LSTM", "GRU"])

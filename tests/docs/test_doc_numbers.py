@@ -384,7 +384,7 @@ def test_performance_md_the_cost_of_a_share():
     numbers = ", ".join(f"{name} {KERNELS[name].NUMBERS}" for name in ("RNN", "LSTM", "GRU"))
     assert_quoted("performance.md", f"`NUMBER_COST` = {workers.NUMBER_COST} for each number",
                   f"(`NUMBERS`: {numbers} per hidden unit",
-                  f"`SHARE_WORK` = {workers.SHARE_WORK / 1e6:.0f} M of it")
+                  f"`SHARE_WORK` = {workers.DEFAULT_SHARE_WORK / 1e6:.0f} M of it")
 
 
 def test_performance_md_how_long_the_caller_waits_awake():
