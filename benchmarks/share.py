@@ -90,10 +90,11 @@ def best_line(measured: list) -> tuple[float, float]:
 
 
 def setting(line: float, cores: int = 2) -> int | None:
-    """SCRATCHRNN_SHARE_WORK that shares a batch over two cores from `line` up (None for
-    an infinite line: a share would never pay, so keep the batch in one process with
-    set_num_threads(1))."""
-    return None if math.isinf(line) else max(1, math.ceil(line / cores))
+    """SCRATCHRNN_SHARE_WORK that shares a batch over `cores` from `line` up: the engine
+    shares from cores x SHARE_WORK on, so rounded down, or a case at the line itself would
+    stay in one process (None for an infinite line: a share would never pay, so keep the
+    batch in one process with set_num_threads(1))."""
+    return None if math.isinf(line) else max(1, math.floor(line / cores))
 
 
 def main(argv=None) -> int:

@@ -13,9 +13,15 @@ def test_the_line_lies_between_the_last_case_kept_and_the_first_shared():
     line, cost = share.best_line(measured)
     assert line == pytest.approx(math.sqrt(2e6 * 3e6))
     assert cost == pytest.approx(math.log(0.8) + math.log(0.9))
-    assert share.setting(line) == math.ceil(line / 2)
+    assert share.setting(line) == math.floor(line / 2)
     shared = [w for w, _ in measured if w // share.setting(line) >= 2]  # the engine's rule
     assert sorted(shared) == [3e6, 4e6]
+
+
+def test_a_line_at_the_smallest_case_shares_that_case_too():
+    line, _ = share.best_line([(4_000_001, 0.9), (9_000_000, 0.8)])
+    assert line == 4_000_001
+    assert 4_000_001 // share.setting(line) == 2   # the engine's rule: shared
 
 
 def test_a_loss_above_the_line_moves_it_only_where_the_total_pays():
