@@ -387,6 +387,12 @@ def test_performance_md_the_cost_of_a_share():
                   f"`SHARE_WORK` = {workers.DEFAULT_SHARE_WORK / 1e6:.0f} M of it")
 
 
+def test_running_md_where_a_batch_is_shared_by_default():
+    from scratchrnn.engine import workers
+    assert_quoted("running.md", f"from {2 * workers.DEFAULT_SHARE_WORK / 1e6:.0f} M "
+                                "multiply-adds up on two cores by default")
+
+
 def test_performance_md_how_long_the_caller_waits_awake():
     """Step 9 quotes how long the caller polls for a worker's reply."""
     from scratchrnn.engine import workers
