@@ -3,9 +3,9 @@
 The engine runs a direction's batch in one process until its work (multiply-adds:
 engine/direction.py, `work`) reaches 2 x SHARE_WORK on two cores; from there a worker
 process takes half of the rows (engine/workers.py). The default line was measured on an
-AMD EPYC (docs/performance.md, step 9). On a slower machine it lies lower: a Zen 1 VM with
-a third of that matrix-multiply rate gained from a second process from about 11 M of work
-up, where the default waits for 44 M (docs/benchmarks.md).
+AMD EPYC (docs/performance.md, step 9). On a slower machine it lies lower: on a Zen 1 VM
+with a third of that matrix-multiply rate this put it at 4.7 M of work, where the default
+waits for 44 M (docs/benchmarks.md).
 
 This times a ladder of cases (every model, inference and training, 1.5-84 M of work, T=50,
 float32), each with the batch forced into one process and forced into two, interleaved;
@@ -26,11 +26,11 @@ move as much, and which cases share (the last bits of dW) would change from run 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import math
 import subprocess
 import sys
+from unittest import mock
 
 import numpy as np
 
@@ -113,6 +113,7 @@ def main(argv=None) -> int:
         p.error("this process may use one core only: there is no second core to share with")
     cases = sorted(args.cases, key=work_of)
     if args.json:
+        set_num_threads(2)
         print(json.dumps([[_spec(c), *_medians(c, args.repeats)] for c in cases]))
         return 0
     runs = [_run_in_a_process(cases, args.repeats) for _ in range(max(args.processes, 1))]
@@ -161,7 +162,6 @@ def _run_in_a_process(cases: list, repeats: int) -> list:
 
 def _medians(case: Case, repeats: int) -> tuple[float, float]:
     """Medians in ms of the case's unit of work, its batch in one process and in two."""
-    set_num_threads(2)
     x, y = make_data(case)
     _, run = scratch_work(case, x, y)
 
@@ -170,18 +170,9 @@ def _medians(case: Case, repeats: int) -> tuple[float, float]:
             workers.SHARE_WORK = share_work
             run()
         return go
-    with _restored(workers, "SHARE_WORK"):
+    with mock.patch.object(workers, "SHARE_WORK", workers.SHARE_WORK):  # restored after
         times = interleaved({"one": forced(NEVER), "two": forced(ALWAYS)}, repeats)
     return summary(times["one"])["median_ms"], summary(times["two"])["median_ms"]
-
-
-@contextlib.contextmanager
-def _restored(module, name):
-    saved = getattr(module, name)
-    try:
-        yield
-    finally:
-        setattr(module, name, saved)
 
 
 if __name__ == "__main__":
