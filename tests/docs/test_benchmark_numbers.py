@@ -9,6 +9,7 @@ from pathlib import Path
 from benchmarks import share
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
+README = PAGE.parents[1] / "README.md"
 ROW = re.compile(r"^\| (RNN|LSTM|GRU) H=(\d+) B=(\d+), (inference|train) \| ([\d.]+) \| "
                  r"([\d.]+) \| [\d.]+-[\d.]+ \|$", re.M)
 
@@ -28,3 +29,37 @@ def test_the_quoted_share_setting_is_the_one_its_table_gives():
     assert f"It put the line at {line / 1e6:.1f} M of work, `export " \
            f"SCRATCHRNN_SHARE_WORK={share.setting(line)}`" in words
     assert f"at {math.exp(cost / len(rows)):.2f} of one process's time (geometric mean)" in words
+
+
+EXP_TANH_ROW = re.compile(r"^\| (LSTM|GRU) \| (\d+) \| (\d+) \|" + r" ([\d.]+) \|" * 5 + "$", re.M)
+FLOOR_ROW = re.compile(r"^\| inference \| (\d+) \| (\d+) \|" + r" ([\d.]+) \|" * 9 + "$", re.M)
+
+
+def _between(text, start, end):
+    part = text[text.index(start):]
+    return part[:part.index(end)]
+
+
+def test_the_exp_and_tanh_table_and_what_the_docs_draw_from_it():
+    """Ratios as the ms columns give them; the ranges quoted below it and in the README."""
+    text = PAGE.read_text()
+    section = _between(text, "**Why the floor is high here", "## The rest of the full grid")
+    rows = EXP_TANH_ROW.findall(section)
+    assert len(rows) == 14
+    for model, hidden, batch, alone, fast, torch_ms, alone_ratio, fast_ratio in rows:
+        # printed from the unrounded medians: within rounding of the ms shown
+        assert abs(float(alone) / float(torch_ms) - float(alone_ratio)) < 0.01, (model, hidden)
+        assert abs(float(fast) / float(torch_ms) - float(fast_ratio)) < 0.01, (model, hidden)
+    small = [float(r[6]) for r in rows if r[0] == "LSTM" and int(r[1]) <= 64]
+    quoted = f"{min(small):.2f}-{max(small):.2f}"
+    words, readme = " ".join(section.split()), " ".join(README.read_text().split())
+    assert f"`exp` and `tanh` alone take {quoted} of torch's whole time" in words
+    assert f"calls alone taking {quoted} of torch's whole time at H = 16 to 64" in readme
+    floor = [r for r in FLOOR_ROW.findall(section) if r[1] == "7000"]
+    assert len(floor) == 4
+    ratios = [float(r[8]) for r in floor]
+    assert f"the floor is at torch's time ({min(ratios):.2f}-{max(ratios):.2f})" in words
+    assert f"whose floor is at torch's time ({min(ratios):.2f}-{max(ratios):.2f})" in readme
+    above = [float(r[6]) / float(r[5]) - 1 for r in floor]     # engine / with hand-over
+    assert f"the engine is within {math.ceil(100 * max(above))}% of the bare calls" in words
+    assert f"the engine is within {math.ceil(100 * max(above))}% of its bare calls" in readme
