@@ -39,11 +39,11 @@ def bare_lstm(H: int, B: int, train: bool, W=None, z=None):
         z = rng.standard_normal((T + 1, F, B)).astype(np.float32)
     n, dtype = z.shape[0] - 1, z.dtype
     one = np.ones((), dtype)
-    a = np.zeros((n + 1, 5, H, B), dtype)                       # o, i, f, g, c (c_0 = 0)
+    a = np.zeros((n + 1, 6, H, B), dtype)          # o, i, f, g, c (c_0 = 0), tanh(c')
     k = min(n, SLOPE_STEPS)                                     # as loop.backward_rows
-    s = np.empty((k, 6, H, B), dtype)                           # the slopes of k steps
+    s = np.empty((k, 5, H, B), dtype)                           # the slopes of k steps
     da = np.empty((n, 4, H, B), dtype)
-    tmp, dc = (np.zeros((m, H, B), dtype) for m in (3, 2))
+    tmp, dc = (np.zeros((m, H, B), dtype) for m in (2, 2))
     dhx = np.zeros((n + 1, H + 1, B), dtype)                    # [dh; dx] per step
     dW = np.zeros((4 * H, F), dtype)                            # as loop.backward_rows:
     add_dW = bind_step_weight_gradients(da.reshape(n, 4 * H, B), z[:n], dW) \
@@ -51,9 +51,10 @@ def bare_lstm(H: int, B: int, train: bool, W=None, z=None):
     size = 4 * H * (F - 1) + 8 * H + H + 1                      # LSTMModel's parameters,
     adam = tuple(np.zeros(size, dtype) for _ in range(4))       # in one buffer (engine/flat)
     forward_views = [(z[t], a[t, :4].reshape(4 * H, B), a[t, :3], a[t, 0], a[t, 3],
-                      a[t, 1:3], a[t, 3:5], a[t + 1, 4], z[t + 1, :H]) for t in range(n)]
+                      a[t, 1:3], a[t, 3:5], a[t + 1, 4], a[t, 5], z[t + 1, :H])
+                     for t in range(n)]
     backward_views = [(t - t % k if t == n - 1 or t % k == k - 1 else None, t + 1, a[t, 1],
-                       a[t, 2], a[t, 3:5], s[t % k, 5], s[t % k, 4], s[t % k, :4], da[t],
+                       a[t, 2], a[t, 3:5], a[t, 5], s[t % k, 4], s[t % k, :4], da[t],
                        da[t].reshape(4 * H, B), dhx[t + 1, :H], dhx[t], dc[(t + 1) % 2],
                        dc[t % 2], add_dW[t])
                       for t in range(n - 1, -1, -1)]            # (block start, its end, ...)
@@ -61,25 +62,24 @@ def bare_lstm(H: int, B: int, train: bool, W=None, z=None):
         np.exp, np.add, np.divide, np.tanh, np.multiply, np.subtract, np.dot)
 
     def forward():
-        for z_t, a_t, oif, o, g, i_f, g_c, c, h in forward_views:
+        for z_t, a_t, oif, o, g, i_f, g_c, c, tanh_c, h in forward_views:
             dot(W, z_t, a_t)
             exp(oif, oif)
             add(oif, one, oif)
             divide(one, oif, oif)
             tanh(g, g)
-            multiply(i_f, g_c, tmp[:2])
+            multiply(i_f, g_c, tmp)
             add(tmp[0], tmp[1], c)
-            tanh(c, tmp[2])
-            multiply(o, tmp[2], h)
+            tanh(c, tanh_c)                                     # kept for backward
+            multiply(o, tanh_c, h)
 
-    def slopes(t0, t1):                                         # steps t0..t1-1: 8 calls
+    def slopes(t0, t1):                                         # steps t0..t1-1: 7 calls
         g, r = a[t0:t1], s[:t1 - t0]
         subtract(g[:, :3], one, r[:, :3])
         multiply(r[:, :3], g[:, :3], r[:, :3])
         multiply(g[:, 3], g[:, 3], r[:, 3])
         subtract(one, r[:, 3], r[:, 3])
-        tanh(a[t0 + 1:t1 + 1, 4], r[:, 5])
-        multiply(r[:, 5], r[:, 5], r[:, 4])
+        multiply(g[:, 5], g[:, 5], r[:, 4])
         subtract(one, r[:, 4], r[:, 4])
         multiply(r[:, 4], g[:, 0], r[:, 4])
 

@@ -8,7 +8,8 @@ projection and biases included, followed by the kernel's elementwise part:
     step_t()                                  the kernel's elementwise part, bound to
                                               step t's views: h_t written straight into
                                               z_{t+1}[:P] (LSTM: c_t into a_{t+1}'s
-                                              CARRIED block)
+                                              CARRIED block, tanh(c_t) into a_t's
+                                              KEPT block)
 
 The steps are bound once per buffer layout and kept in the Workspace (`Workspace.plan`),
 so a forward's loop is only calls: why, in kernels/__init__.py.
@@ -40,7 +41,8 @@ core; `direction.py` shares the batch with worker processes (`workers.py`), on N
 only. On CuPy the whole batch is one block, and the LSTM and GRU steps' elementwise part
 is one GPU kernel (`kernels/fused.py`: the same equations through `cupy.fuse`).
 Shapes: T time, B batch (b in a block), I input, H hidden, P = proj_size or H,
-R row blocks (RNN 1, LSTM 4, GRU 4), E the kernel's CARRIED blocks (LSTM 1: c_t),
+R row blocks (RNN 1, LSTM 4, GRU 4), E the kernel's CARRIED blocks (LSTM 1: c_t), K its
+KEPT blocks (LSTM 1: tanh(c_t)),
 F = P + I + 1 (P + I without biases).
 """
 from __future__ import annotations
@@ -66,7 +68,7 @@ SLOPE_STEPS = 8  # steps whose slopes backward computes at once, just before it 
 class DirectionCache(NamedTuple):
     """What backward needs of a forward_rows call."""
     z: object        # T+1,F,B  [h_{t-1}; x_t; 1] for t < T, h_T in z[T, :P]
-    a: object        # T+1,(R+E)*H,B  the activated gates (as the kernels left them)
+    a: object        # T+1,(R+E+K)*H,B  the activated gates (as the kernels left them)
     cs: list         # (T+1,H,B) LSTM's cell states c_0..c_T (views into a), else empty
     reverse: bool
     w: object        # R*H,F  the packed W the forward used
@@ -132,12 +134,12 @@ def forward_rows(cell, x, state0, W, w_hr, nonlinearity, reverse, ws, last_only,
     xp = namespace_of(x)
     xs = _flip(x, reverse)                                    # T,B,I processing order
     T, B, I = xs.shape
-    P, R, E = state0[0].shape[1], len(cell.LAYOUT), cell.CARRIED
+    P, R, E, K = state0[0].shape[1], len(cell.LAYOUT), cell.CARRIED, cell.KEPT
     H, F, dtype = W.shape[0] // R, W.shape[1], W.dtype
     w = StepWeights(w_hr, nonlinearity)
     z = ws.empty("z", (T + 1, F, B), dtype)                   # [h_{t-1}; x_t; 1] per step
     n = T + 1 if keep else 2                                  # steps kept: a[t % n]
-    a = ws.empty("a", (n, (R + E) * H, B), dtype)             # pre-activations -> gates
+    a = ws.empty("a", (n, (R + E + K) * H, B), dtype)         # pre-activations -> gates
     tmp = ws.empty("tmp", (cell.TEMP, H, B), dtype)           # the kernel's scratch
     cs = [a[:, (R + k) * H:(R + k + 1) * H] for k in range(E)]  # c_t: a[t % n, R*H:]
     z[:T, P:P + I] = xs.transpose(0, 2, 1)                    # x_t as columns

@@ -160,8 +160,9 @@ def test_numbers_are_what_a_forward_step_writes(mode, monkeypatch):
     for module in (cell, signed, functional):
         monkeypatch.setattr(module, "namespace_of", lambda *arrays: Counting())
     rng = np.random.default_rng(0)
-    a = rng.normal(size=(len(cell.LAYOUT) + cell.CARRIED, H, b))
-    state = (rng.normal(size=(H, b)),) + tuple(a[len(cell.LAYOUT):])
+    R, E = len(cell.LAYOUT), cell.CARRIED
+    a = rng.normal(size=(R + E + cell.KEPT, H, b))
+    state = (rng.normal(size=(H, b)),) + tuple(a[R:R + E])
     new = tuple(np.empty((H, b)) for _ in state)
     step = cell.bind_forward(a, state, new, np.empty((max(cell.TEMP, 1), H, b)),
                              engine.kernels.StepWeights())

@@ -77,9 +77,9 @@ def test_the_fast_engine_keeps_two_steps_under_no_grad():
     with scratchrnn.no_grad():
         layer.forward(np.zeros((T, B, 1), np.float32))
     buffer = layer._workspaces[(0, 0)]._arrays["a"]
-    assert buffer.size == 2 * 5 * H * B                     # 5 row blocks: o, i, f, g, c
+    assert buffer.size == 2 * 6 * H * B          # 6 row blocks: o, i, f, g, c, tanh(c')
     layer.forward(np.zeros((T, B, 1), np.float32))
-    assert layer._workspaces[(0, 0)]._arrays["a"].size == (T + 1) * 5 * H * B
+    assert layer._workspaces[(0, 0)]._arrays["a"].size == (T + 1) * 6 * H * B
 
 
 def test_predict_runs_under_no_grad():

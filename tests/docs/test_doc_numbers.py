@@ -364,13 +364,13 @@ def test_running_md_the_slides_learning_rate_barely_trains(default_run):
 
 def test_performance_md_what_no_grad_does_not_keep():
     """The training forward's gate buffer of the LSTM at H = 128, B = 7000, T = 50: the
-    engine's own shape ((T+1) x (R+E)*H x B), float32; under no_grad two steps of it."""
+    engine's own shape ((T+1) x (R+E+K)*H x B), float32; under no_grad two steps of it."""
     import numpy as np
 
     import scratchrnn
     from scratchrnn.engine.kernels import lstm
     T, H, B = 50, 128, 7000
-    blocks = len(lstm.LAYOUT) + lstm.CARRIED
+    blocks = len(lstm.LAYOUT) + lstm.CARRIED + lstm.KEPT
     assert_quoted("performance.md", f"{(T + 1) * blocks * H * B * 4 / 1e6:.0f} MB at H = 128")
     layer = scratchrnn.nn.LSTM(1, H, engine="fast")              # the same shape, small B
     with scratchrnn.no_grad():
@@ -431,7 +431,8 @@ def test_performance_md_the_slopes_in_blocks():
     mb = [f"{T * S * H * b * 4 / 1e6:.1f} MB at H = {H}, b = {b}" for H, b in ((64, 32), (16, 350))]
     blocks = {7: "seven"}[-(-T // k)]
     assert_quoted("performance.md", f"`SLOPE_STEPS` = {k} steps at a time, into a ring of {k}",
-                  f"({mb[0]}; {mb[1]})", f"on a block's views, {blocks} times as many")
+                  f"({mb[0]}; {mb[1]} with the LSTM's {({5: 'five'})[S]} slopes since step",
+                  f"on a block's views, {blocks} times as many")
 
 
 def test_performance_md_one_buffer_and_the_step_by_step_weight_gradient():

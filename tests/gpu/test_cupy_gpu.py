@@ -67,13 +67,13 @@ def test_fused_steps_match_the_kernels_numpy_lines(mode, dtype, tol):
     against the kernel's NumPy lines on the same numbers; every output, dtype kept."""
     import cupy
     cell, rng = KERNELS[mode], np.random.default_rng(3)
-    R, E, H, b = len(cell.LAYOUT), cell.CARRIED, 7, 33      # E: LSTM's c sits in a[R:]
-    host = [rng.normal(size=(R + E, H, b)), rng.normal(size=(H, b)),
+    R, E, H, b = len(cell.LAYOUT), cell.CARRIED, 7, 33      # E: LSTM's c sits in a[R:R+E]
+    host = [rng.normal(size=(R + E + cell.KEPT, H, b)), rng.normal(size=(H, b)),
             rng.normal(size=(1 + E, H, b))]
     results = []
     for xp in (np, cupy):
         a, h, dnew = (xp.array(v, dtype=dtype) for v in host)       # copies: a is changed
-        state, new, w = (h, *a[R:]), xp.empty_like(dnew), StepWeights()
+        state, new, w = (h, *a[R:R + E]), xp.empty_like(dnew), StepWeights()
         tmp = xp.empty((cell.TEMP, H, b), dtype=dtype)
         fused.bind_forward_of(cell, xp)(a, state, tuple(new), tmp, w)()    # bound, run
         s = xp.empty((1, cell.SLOPES, H, b), dtype=dtype)

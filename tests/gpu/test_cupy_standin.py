@@ -181,13 +181,14 @@ def _drop_reset_gate(r, z, gh, n, h_prev, h):
     h[...] = (h_prev - n) * z + n
 
 
-def _drop_forget_gate(o, i, f, g, c_prev, c, m):
+def _drop_forget_gate(o, i, f, g, c_prev, c, tanh_c, m):
     o[...] = fused.sigmoid_of_minus(o)
     i[...] = fused.sigmoid_of_minus(i)
     f[...] = fused.sigmoid_of_minus(f)
     g[...] = fused.tanh(g)
     c[...] = i * g + c_prev                                 # planted: f * c_prev -> c_prev
-    m[...] = o * fused.tanh(c)
+    tanh_c[...] = fused.tanh(c)
+    m[...] = o * tanh_c
 
 
 def _drop_direct_path(dh, r, z, s_z, s_n, s_r, da_r, da_z, da_gh, da_n, direct):

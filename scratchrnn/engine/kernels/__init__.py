@@ -19,8 +19,10 @@ loop. So a kernel is only the elementwise part of a step:
                                     sigma = 1 / (1 + exp(u)) is one call fewer)
     CARRIED                         state blocks kept in the step's buffer after the R
                                     gate blocks (LSTM 1: its cell state c; else 0)
+    KEPT                            blocks after those that a step writes for backward
+                                    (LSTM 1: tanh(c'); else 0)
     TEMP                            blocks of scratch a step uses and the next overwrites
-    SLOPES                          slopes per step (RNN 1, LSTM 6, GRU 3)
+    SLOPES                          slopes per step (RNN 1, LSTM 5, GRU 3)
     NUMBERS                         numbers a forward step's calls write per hidden unit
                                     and sample (RNN 1, LSTM 15, GRU 12): the elementwise
                                     part of a step's cost, when workers.py weighs a split
@@ -32,7 +34,8 @@ loop. So a kernel is only the elementwise part of a step:
     slopes(a, prev, new, s, w)      -> None       writes into ``s`` (n,SLOPES,H,b) the
                                                   derivatives backward multiplies by that
                                                   need no gradient, n steps at once:
-                                                  a (n,R+CARRIED,H,b) as forward left it,
+                                                  a (n,R+CARRIED+KEPT,H,b) as forward
+                                                  left it,
                                                   prev / new the states before / after each step
     bind_backward(gates, s, da, dnew, dold, tmp, w)
                                     -> (step, direct)  step() runs the step's backward:
@@ -53,7 +56,7 @@ and then only calls ``step()``. In a bound step every call writes into its LAST
 argument (``out``, given by position: NumPy parses a keyword more slowly), and constants
 are 0-d arrays of the step's dtype (NumPy converts a Python number at every call).
 
-``a`` given to bind_forward is (R+CARRIED, H, b); the loop silences exp's overflow around
+``a`` given to bind_forward is (R+CARRIED+KEPT, H, b); the loop silences exp's overflow around
 its steps (sigma(x) -> 0 exactly, for very negative x). ``da`` given to bind_backward is
 (R, H, b), in the signed rows (for u where SIGNS is -1).
 The caller computes the slopes of all T steps at once when backward starts (a few large

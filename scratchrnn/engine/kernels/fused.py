@@ -47,15 +47,17 @@ def tanh(x):
 
 
 # -- the fused functions: the equations of the kernels' docstrings ---------------------------
-def lstm_forward(o, i, f, g, c_prev, c, m):
-    """Gates o, i, f (as u = -x), g (H,b) activated IN PLACE; writes c' into c and
-    o tanh(c') into m (h' itself, or the input of the projection)."""
+def lstm_forward(o, i, f, g, c_prev, c, tanh_c, m):
+    """Gates o, i, f (as u = -x), g (H,b) activated IN PLACE; writes c' into c, tanh(c')
+    into tanh_c (kept for backward) and o tanh(c') into m (h' itself, or the input of the
+    projection)."""
     o[...] = sigmoid_of_minus(o)                # output gate
     i[...] = sigmoid_of_minus(i)                # input gate
     f[...] = sigmoid_of_minus(f)                # forget gate
     g[...] = tanh(g)                            # candidate cell
     c[...] = i * g + f * c_prev                 # c' = f c + i g
-    m[...] = o * tanh(c)                        # m = o tanh(c')
+    tanh_c[...] = tanh(c)
+    m[...] = o * tanh_c                         # m = o tanh(c')
 
 
 def lstm_backward(dm, dc_next, i, f, g, c_prev, tanh_c, s_o, s_i, s_f, s_g, s_c,
@@ -104,11 +106,11 @@ def lstm_step(a, state, new, tmp, w):
     """lstm.bind_forward with its elementwise lines as one kernel (lstm_forward)."""
     xp = namespace_of(a)
     kernel, w_hr = one_kernel(lstm_forward, xp), w.w_hr
-    (h, c), (o, i, f, g, c_prev) = new, a                  # H,b views (c_prev: state[1])
+    (h, c), (o, i, f, g, c_prev, tanh_c) = new, a          # H,b views (c_prev: state[1])
     m = h if w_hr is None else tmp[2]                       # H,b
 
     def step():
-        kernel(o, i, f, g, c_prev, c, m)
+        kernel(o, i, f, g, c_prev, c, tanh_c, m)
         if w_hr is not None:
             xp.dot(w_hr, m, h)                              # h' = W_hr m
     return step
@@ -117,13 +119,13 @@ def lstm_step(a, state, new, tmp, w):
 def lstm_step_backward(gates, s, da, dnew, dold, tmp, w):
     """lstm.bind_backward with its elementwise lines as one kernel (lstm_backward)."""
     kernel = one_kernel(lstm_backward, namespace_of(da))
-    (dh, dc_next), dc_prev, (_, i, f, g, c_prev) = dnew, dold[1], gates
+    (dh, dc_next), dc_prev, (_, i, f, g, c_prev, tanh_c) = dnew, dold[1], gates
     dm, project = lstm.bind_projection_backward(gates, s, dh, tmp, w)
 
     def step():
         if project:
             project()
-        kernel(dm, dc_next, i, f, g, c_prev, s[5], *s[:5], *da, dc_prev)
+        kernel(dm, dc_next, i, f, g, c_prev, tanh_c, *s, *da, dc_prev)
     return step, None
 
 

@@ -30,6 +30,7 @@ GATES = 3  # torch's stacked gates: weight_ih is (GATES*H, I)
 LAYOUT = ((0, 0), (1, 1), (2, None), (None, 2))   # r, z, W_hn h + b_hn, W_in x + b_in
 SIGNS = (-1, -1, 1, 1)                            # r, z rows hold u = -(pre-activation)
 CARRIED = 0                                      # no state kept in the step's buffer
+KEPT = 0                                         # nothing else written for backward
 TEMP = 1                                         # tmp: r * gh; backward: dh' z
 SLOPES = 3
 NUMBERS = 12                                     # numbers the step's calls write per h unit

@@ -17,6 +17,7 @@ GATES = 1  # torch's stacked gates: weight_ih is (GATES*H, I)
 LAYOUT = ((0, 0),)   # one block: W_hh, W_ih and both biases of the only "gate"
 SIGNS = (1,)         # the packed rows as torch's (no sigmoid to rewrite)
 CARRIED = 0          # no state kept in the step's buffer
+KEPT = 0             # nothing else written for backward
 TEMP = 0             # no temporaries
 SLOPES = 1           # s = act'(a)
 NUMBERS = 1          # numbers the step's calls write per h unit (act(a))
