@@ -63,3 +63,19 @@ def test_the_exp_and_tanh_table_and_what_the_docs_draw_from_it():
     above = [float(r[6]) / float(r[5]) - 1 for r in floor]     # engine / with hand-over
     assert f"the engine is within {math.ceil(100 * max(above))}% of the bare calls" in words
     assert f"the engine is within {math.ceil(100 * max(above))}% of its bare calls" in readme
+
+
+STEP15_ROW = re.compile(r"^\| LSTM H = (\d+), B = (\d+) \| ([\d.]+) -> ([\d.]+) \| ([\d.]+) \| "
+                        r"([\d.]+) \(([\d.]+)-([\d.]+)\) \|$", re.M)
+
+
+def test_performance_md_step_15_ratios_are_its_times():
+    """Step 15's 'after / before' column is the fastest processes' ratio, and each median
+    of the paired ratios lies within the range shown beside it."""
+    text = (PAGE.parent / "performance.md").read_text()
+    section = text[text.index("## Step 15"):text.index("## A switch for long segments")]
+    rows = STEP15_ROW.findall(section)
+    assert len(rows) == 7
+    for hidden, batch, before, after, ratio, median, low, high in rows:
+        assert f"{float(after) / float(before):.2f}" == ratio, (hidden, batch)
+        assert float(low) <= float(median) <= float(high), (hidden, batch)
