@@ -29,7 +29,7 @@ the slopes s of the step (d sigma / du = -sigma(1-sigma) = (sigma-1) sigma, tanh
     (the caller adds dh_prev = W_hh^T d(pre-activation), with W as packed)
 
 Forward keeps the gates and tanh(c'): computing tanh(c') again with the slopes cost a
-training step 3-12% on a machine where NumPy's tanh is slow (docs/performance.md, step
+training step 4-11% on a machine where NumPy's tanh is slow (docs/performance.md, step
 15). On CuPy the loop runs forward/backward as ONE GPU kernel each: fused.lstm_forward /
 lstm_backward, these lines once more as equations (engine/kernels/fused.py).
 """
@@ -82,7 +82,7 @@ def slopes(a, prev, new, s, w):
     oif *= a[:, :3]                                       # d sigma / du = (sigma-1) sigma
     xp.multiply(a[:, 3], a[:, 3], out=s[:, 3])
     xp.subtract(1, s[:, 3], out=s[:, 3])                  # tanh' = 1 - g^2
-    xp.multiply(tanh_c, tanh_c, out=q)                    # tanh(c'), as forward kept it
+    xp.multiply(tanh_c, tanh_c, out=q)                    # tanh(c') as forward kept it
     xp.subtract(1, q, out=q)
     q *= a[:, 0]                                          # o (1 - tanh^2(c'))
 
