@@ -14,15 +14,17 @@ other calls of a step (the product, the cheap elementwise ones, the hand-over) c
 top. Where "exp and tanh alone / torch" is close to 1.0 or above it, the case cannot be
 closed with NumPy's exp and tanh on that machine; only faster ones would close it.
 
-It first prints what one float32 number costs in each of exp, tanh, multiply and divide
-(timeit, the smallest of 7 repeats), on arrays the size of one gate block of LSTM H=16 at
-half of B=700 (the numbers depend on the machine: docs/benchmarks.md).
+It first prints what one float32 number costs in each of exp, tanh, multiply and divide,
+and in a tanh made from exp that the engine does not use (timeit, the smallest of 7
+repeats), on arrays the size of one gate block of LSTM H=16 at half of B=700 (the numbers
+depend on the machine: docs/benchmarks.md).
 
     python -m benchmarks.transcendental            # LSTM inference, GRU inference at B=700
     python -m benchmarks.transcendental --cases lstm:16:7000:inference rnn:128:64:inference
 
-Inference only: a training step adds its backward's calls (the LSTM's slopes take tanh(c')
-once more), which this does not time.
+Inference only: a training step's backward makes no exp or tanh of its own (the LSTM keeps
+tanh(c') from forward: docs/performance.md, step 15), but so much other work that this
+ratio would say little there.
 """
 from __future__ import annotations
 
