@@ -51,6 +51,7 @@ def work(cell, T, B, I, H, P, keep) -> int:
     product W [h; x; 1], its elementwise calls (workers.NUMBER_COST a number), and about
     twice as much again in the backward that follows a forward that keeps its cache."""
     macs = len(cell.LAYOUT) * H * (P + I + 1)                # a sample's step: W [h; x; 1]
+    # (the GRU's block that reads no h counts at full width, as when the line was measured)
     cost = macs + workers.NUMBER_COST * cell.NUMBERS * H     # ... and its elementwise part
     return T * B * cost * (3 if keep else 1)
 

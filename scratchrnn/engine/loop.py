@@ -11,6 +11,11 @@ projection and biases included, followed by the kernel's elementwise part:
                                               CARRIED block, tanh(c_t) into a_t's
                                               KEPT block)
 
+except that row blocks which read no h (the GRU's W_in x + b_in, last in its LAYOUT:
+`h_blocks`) are left out of that product, whose h-columns would only multiply their zeros:
+a second product gives them from [x_t; 1] alone (the GRU's product a step is 3H rows
+instead of 4H: docs/performance.md, step 16).
+
 The steps are bound once per buffer layout and kept in the Workspace (`Workspace.plan`),
 so a forward's loop is only calls: why, in kernels/__init__.py.
 
@@ -21,6 +26,9 @@ gives both what reaches h_{t-1} and the input's gradient:
     [dh_{t-1}; dx_t] = [W_hh | W_ih]^T da_t   (P+I, b)
     dh_{t-1} += the kernel's direct term, if any (GRU's z * dh_t)
 
+(GRU: a step's product reads only the rows that read h and gives dh_{t-1}; dx_t = W_ih^T
+da_t comes from one product over all steps after the loop.)
+
 The kernels' slopes (the derivatives backward multiplies by: sigma', tanh', ...) are
 computed SLOPE_STEPS steps at a time in a few calls, just before the loop reaches those
 steps (on CuPy: all T at once, when backward starts). Every weight gradient is a sum of
@@ -29,6 +37,7 @@ place) or, for a small dW and on CuPy, taken in one call after the loop
 (`weight_gradient`); the ones row of z_t gives the biases:
 
     dW = sum_t da_t z_t^T   (R*H, P+I+1)  ->  dW_hh, dW_ih, db_hh, db_ih
+(the GRU's rows that read no h: their x- and bias columns only, after the loop)
 (LSTM's projection W_hr is summed step by step by the kernel, into w.dw_hr.)
 
 `pack` builds W from torch's gate-stacked parameters in the row blocks of the kernel's
@@ -136,6 +145,8 @@ def forward_rows(cell, x, state0, W, w_hr, nonlinearity, reverse, ws, last_only,
     T, B, I = xs.shape
     P, R, E, K = state0[0].shape[1], len(cell.LAYOUT), cell.CARRIED, cell.KEPT
     H, F, dtype = W.shape[0] // R, W.shape[1], W.dtype
+    S = h_blocks(cell) * H                                    # rows of W that read h
+    W_h, W_x = W[:S], xp.ascontiguousarray(W[S:, P:])         # the rest read [x; 1] only
     w = StepWeights(w_hr, nonlinearity)
     z = ws.empty("z", (T + 1, F, B), dtype)                   # [h_{t-1}; x_t; 1] per step
     n = T + 1 if keep else 2                                  # steps kept: a[t % n]
@@ -150,13 +161,15 @@ def forward_rows(cell, x, state0, W, w_hr, nonlinearity, reverse, ws, last_only,
         c[0] = s0.T
     bind = fused.bind_forward_of(cell, xp)                    # on CuPy: one kernel
     key = ("forward", bind, T, B, F, H, P, n, dtype, id(w.w_hr), nonlinearity)
-    steps = ws.plan(key, lambda: _bind_steps(bind, z, a, tmp, cs, P, R, n, w))
+    steps = ws.plan(key, lambda: _bind_steps(bind, z, a, tmp, cs, P, R, S, n, w))
     dot = xp.dot
     # this loop is one core's work (the others run worker shares); exp(u) may overflow
     # to inf in a sigmoid, which gives its exact limit 0
     with blas_threads(1), ignore_overflow(xp):
-        for z_t, a_t, step in steps:
-            dot(W, z_t, a_t)                                  # a_t = W [h; x; 1]
+        for z_t, a_h, zx_t, ax_t, step in steps:
+            dot(W_h, z_t, a_h)                                # a_t = W [h; x; 1]
+            if ax_t is not None:
+                dot(W_x, zx_t, ax_t)                          # GRU: W_in x + b_in
             step()
     t_last = 0 if reverse else T - 1                          # the step that is time T-1
     out = z[t_last + 1, :P].T.copy() if last_only else \
@@ -165,25 +178,41 @@ def forward_rows(cell, x, state0, W, w_hr, nonlinearity, reverse, ws, last_only,
     return out, state, DirectionCache(z, a, cs, reverse, W, w_hr, I) if keep else None
 
 
-def _bind_steps(bind, z, a, tmp, cs, P, R, n, w):
-    """[(z_t, a_t, step_t) for t < T]: the views of step t's product a_t = W z_t, and its
-    kernel step bound (kernels/__init__.py) to the views it reads and writes:
-    h_t = z[t, :P] (and c_t = a[t % n, R*H:]) in, h_{t+1} = z[t+1, :P] (c_{t+1}) out."""
+def h_blocks(cell) -> int:
+    """How many of the kernel's row blocks read h: they come first in its LAYOUT (all of
+    them but the GRU's last, W_in x + b_in, which reads only [x; 1])."""
+    reads_h = [kh is not None for kh, _ in cell.LAYOUT]
+    n = sum(reads_h)
+    if not all(reads_h[:n]):
+        raise ValueError(f"{cell.__name__}.LAYOUT: the blocks that read h must come first")
+    return n
+
+
+def _bind_steps(bind, z, a, tmp, cs, P, R, S, n, w):
+    """[(z_t, a_h, zx_t, ax_t, step_t) for t < T]: the views of step t's products,
+    a_t[:S] = W[:S] z_t and (rows that read only [x; 1], else None) a_t[S:] =
+    W[S:, P:] z_t[P:], and its kernel step bound (kernels/__init__.py) to the views it
+    reads and writes: h_t = z[t, :P] (and c_t = a[t % n, R*H:]) in, h_{t+1} =
+    z[t+1, :P] (c_{t+1}) out."""
     T, B, H = z.shape[0] - 1, z.shape[2], tmp.shape[1]
     states = list(zip(z[:, :P], *(itertools.cycle(c) for c in cs)))   # (h_t, c_t), t <= T
     gates = a.reshape(n, -1, H, B)
-    return [(z[t], a[t % n, :R * H], bind(gates[t % n], states[t], states[t + 1], tmp, w))
-            for t in range(T)]
+    x_only = S < R * H
+    return [(z[t], a[t % n, :S], z[t, P:] if x_only else None,
+             a[t % n, S:R * H] if x_only else None,
+             bind(gates[t % n], states[t], states[t + 1], tmp, w)) for t in range(T)]
 
 
-def _bind_backward_steps(bind, gates, s, da, dhx, dcs, P, tmp, w, states):
-    """[(slopes_t, step_t, direct_t, da_t, dhx_t, dh_t, new_t) for t < T]: the arguments
+def _bind_backward_steps(bind, gates, s, da, dhx, dcs, P, S, tmp, w, states):
+    """[(slopes_t, step_t, direct_t, da_h, dhx_t, dh_t, new_t) for t < T]: the arguments
     of the kernel's slopes for the block of steps that ends at t (None unless t ends one:
     step t is the first of its block that backward reaches), step t's kernel backward
-    bound to its views (kernels/__init__.py), the view of its d(pre-activation), the
-    rows dhx[t] that [W_hh W_ih]^T da_t fills, of which dh_t = dhx[t, :P] is the gradient
-    reaching the state before step t, and the views of the gradient reaching the state
-    after it: dhx[t+1, :P] and, for LSTM's c, slot (t+1) % 2 of its two (dcs). The slopes
+    bound to its views (kernels/__init__.py), the rows da_h = da[t, :S] of its
+    d(pre-activation) that a step's product reads, the rows dhx[t] it fills with
+    [W_hh W_ih]^T da_t (only dhx[t, :P] when there are rows that read only [x; 1]),
+    of which dh_t = dhx[t, :P] is the gradient reaching the state before step t, and the
+    views of the gradient reaching the state after it: dhx[t+1, :P] and, for LSTM's c,
+    slot (t+1) % 2 of its two (dcs). The slopes
     of step t live in s[t % k], k = len(s), the steps of one block at a time."""
     T, k, (H, B) = da.shape[0], len(s), s.shape[2:]
     R = da.shape[1] // H                                      # da: T,R*H,B
@@ -196,7 +225,8 @@ def _bind_backward_steps(bind, gates, s, da, dhx, dcs, P, tmp, w, states):
         old = [dhx[t, :P]] + [d[t % 2] for d in dcs]
         new = [dhx[t + 1, :P]] + [d[(t + 1) % 2] for d in dcs]
         step, direct = bind(gates[t], s[t % k], da[t].reshape(R, H, B), new, old, tmp, w)
-        steps.append((slopes, step, direct, da[t], dhx[t], old[0], new))
+        steps.append((slopes, step, direct, da[t, :S], dhx[t] if S == R * H else old[0],
+                      old[0], new))
     return steps
 
 
@@ -247,12 +277,15 @@ def backward_rows(cell, dout, dstate_T, cache, nonlinearity, truncate, ws):
     B, P = dstate_T[0].shape
     RH, F, dtype = W.shape[0], W.shape[1], W.dtype
     H = RH // R
+    S = h_blocks(cell) * H                                    # rows of W that read h
     dw_hr = None if w_hr is None else ws.empty("dw_hr", w_hr.shape, dtype)
     w = StepWeights(w_hr, nonlinearity, dw_hr)
     # [W_hh W_ih]^T as its own C-ordered copy: one product a step gives the gradient
     # reaching h_{t-1} and dx_t together (step 12); a view such as W[:, :P].T (rows F
-    # apart) took OpenBLAS 1.3-1.8x as long a step (float32, B = 32; step 9)
-    w_hx = xp.ascontiguousarray(W[:, :P + I].T)               # P+I,R*H
+    # apart) took OpenBLAS 1.3-1.8x as long a step (float32, B = 32; step 9). With rows
+    # that read only [x; 1] (GRU), a step's product leaves them out and gives dh_{t-1}
+    # alone, and dx comes from one product after the loop (step 16)
+    w_hx = xp.ascontiguousarray(W[:S, :P + I if S == RH else P].T)   # P+I,R*H or P,S
     last_only = dout.ndim == 2
     dout = dout.T if last_only else _flip(dout, reverse).transpose(0, 2, 1)  # P,B / T,P,B
     t_last = 0 if reverse else T - 1
@@ -277,17 +310,17 @@ def backward_rows(cell, dout, dstate_T, cache, nonlinearity, truncate, ws):
     if backend_name(xp) == "numpy" and RH * F >= STEP_DW_MIN:
         dW = ws.empty("dW", (RH, F), dtype)
         dW.fill(0)
-        add_dW = ws.plan(("dW", T, B, F, RH, dtype),
-                         lambda: bind_step_weight_gradients(da, z[:T], dW))
+        add_dW = ws.plan(("dW", T, B, F, RH, S, dtype),
+                         lambda: bind_step_weight_gradients(da[:, :S], z[:T], dW[:S]))
     bind = fused.bind_backward_of(cell, xp)                   # on CuPy: one kernel
     key = ("backward", bind, T, B, F, H, P, I, k, dtype, id(w.w_hr), nonlinearity)
     states = (z[:, :P], *cs)                                  # (h_t, c_t), t <= T
-    steps = ws.plan(key, lambda: _bind_backward_steps(bind, gates, s, da, dhx, dcs, P, tmp,
-                                                      w, states))
+    steps = ws.plan(key, lambda: _bind_backward_steps(bind, gates, s, da, dhx, dcs, P, S,
+                                                      tmp, w, states))
     add, dot, slopes_of = xp.add, xp.dot, cell.slopes
     with blas_threads(1):
         for t in range(T - 1, -1, -1):
-            slopes, step, direct, da_t, dhx_t, dh, new = steps[t]
+            slopes, step, direct, da_h, dhx_t, dh, new = steps[t]
             if slopes is not None:  # step t opens a block (going back): its k steps' slopes
                 slopes_of(*slopes, w)
             if t == cut:  # the detached boundary: nothing flows back across it
@@ -298,13 +331,18 @@ def backward_rows(cell, dout, dstate_T, cache, nonlinearity, truncate, ws):
             elif t == t_last:
                 add(new[0], dout, new[0])
             step()                                            # da_t (LSTM: and dc_{t-1})
-            dot(w_hx, da_t, dhx_t)                            # [dh_{t-1}; dx_t]
+            dot(w_hx, da_h, dhx_t)                            # [dh_{t-1}; dx_t]
             if direct is not None:
                 add(dh, direct, dh)                           # + what the kernel adds
             if add_dW is not None:
                 add_dW[t]()                                   # dW += da_t z_t^T
         if add_dW is None:
-            dW = weight_gradient(da, z[:T])                   # sum_t da_t z_t^T  R*H,F
+            dW = weight_gradient(da, z[:T]) if S == RH else xp.zeros((RH, F), dtype)
+            if S < RH:
+                dW[:S] = weight_gradient(da[:, :S], z[:T])    # sum_t da_t z_t^T  R*H,F
+    if S < RH:                                                # rows that read only [x; 1]:
+        dW[S:, P:] = weight_gradient(da[:, S:], z[:T, P:])    # their h-columns stay 0
+        dhx[:T, P:] = xp.matmul(W[:, P:P + I].T, da)          # dx_t = W_ih^T da_t
     dx = dhx[:T, P:].transpose(0, 2, 1).copy()                # T,B,I (dhx is reused)
     dstate0 = (dhx[0, :P].T.copy(), *(d[0].T.copy() for d in dcs))
     return _flip(dx, reverse), dstate0, dW, dw_hr

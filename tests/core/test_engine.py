@@ -227,3 +227,37 @@ def test_the_weight_gradient_is_the_sum_of_each_steps_product(F, b):
     da, z = rng.normal(size=(7, 5, b)), rng.normal(size=(7, F, b))
     expected = sum(da[t] @ z[t].T for t in range(7))
     np.testing.assert_allclose(weight_gradient(da, z), expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("mode, rows_with_h", [("RNN", 1), ("LSTM", 4), ("GRU", 3)])
+def test_a_steps_products_leave_out_the_rows_that_read_no_h(mode, rows_with_h, monkeypatch):
+    """The GRU's W_in x + b_in reads no h: a forward step multiplies 3H rows by
+    [h; x; 1] and H rows by [x; 1] only, not 4H rows by all of it (performance.md, step 16).
+    Counted in multiply-adds of the loop's products, against each model's own count."""
+    import scratchrnn.engine.loop as loop
+    cell, T, B, I, H = engine.KERNELS[mode], 3, 5, 2, 4
+    K, F = cell.GATES, H + I + 1
+    assert loop.h_blocks(cell) == rows_with_h
+    rng = np.random.default_rng(1)
+    p = {"w_ih": rng.normal(size=(K * H, I)), "w_hh": rng.normal(size=(K * H, H)),
+         "b_ih": rng.normal(size=K * H), "b_hh": rng.normal(size=K * H), "w_hr": None}
+    state0 = (np.zeros((B, H)),) * (1 + cell.CARRIED)
+    macs, dot = [], np.dot
+
+    def counting_dot(a, b, out=None):        # the loop's products write into `out`
+        if out is not None:                  # (not so the BLAS warm-up's, parallel.py)
+            macs.append(a.shape[0] * a.shape[1] * b.shape[1])
+        return dot(a, b, out)
+    monkeypatch.setattr(np, "dot", counting_dot)
+    engine.direction_forward(cell, rng.normal(size=(T, B, I)), state0, p, keep=False)
+    read_no_h = len(cell.LAYOUT) - rows_with_h
+    assert sum(macs) == T * B * H * (rows_with_h * F + read_no_h * (I + 1))
+
+
+def test_blocks_that_read_no_h_must_come_last():
+    import types
+
+    import scratchrnn.engine.loop as loop
+    cell = types.SimpleNamespace(__name__="odd", LAYOUT=((None, 0), (0, 1)))
+    with pytest.raises(ValueError, match="must come first"):
+        loop.h_blocks(cell)

@@ -3,13 +3,14 @@
 Arrays are feature-major, as in the equations: one COLUMN per sample of the batch.
 h (P,b), c (H,b), and the step's pre-activations a (R,H,b), R row blocks of H rows.
 The caller (``scratchrnn.engine.loop``) computes ``a`` for every gate with ONE matrix product
-a step, input projection and biases included:
+a step, input projection and biases included (the GRU's last block, which reads no h, with
+a second from [x_t; 1]):
 
     a = W [h_{t-1}; x_t; 1]        W = [W_hh | W_ih | b]    (R*H, P+I+1)
 
 adds dh_{t-1} += W_hh^T da_t inside the loop, and takes every weight gradient from the
-gradients ``da`` (dW = sum_t da_t [h_{t-1}; x_t; 1]^T) in one batched call after the
-loop. So a kernel is only the elementwise part of a step:
+gradients ``da`` (dW = sum_t da_t [h_{t-1}; x_t; 1]^T), added step by step or in one
+batched call after the loop. So a kernel is only the elementwise part of a step:
 
     GATES                           torch's stacked gates: weights are (GATES*H, .)
     LAYOUT                          which torch gate fills each row block of W, as
@@ -64,7 +65,8 @@ calls instead of several small ones a step). ``state`` / ``new`` are tuples (h,)
 views into the caller's buffers. The only weight gradient a step adds itself is LSTM's
 projection's, into ``w.dw_hr``; the caller batches every other.
 A LAYOUT entry with None on one side is a block that sees only h (or only x): the GRU's
-candidate needs W_hn h + b_hn apart from W_in x + b_in.
+candidate needs W_hn h + b_hn apart from W_in x + b_in. Blocks that see no h come last:
+the loop leaves them out of the step's product (loop.h_blocks).
 
 On CuPy, where every array call is a kernel launch, the loop runs LSTM's and GRU's
 forward/backward through ``fused.py`` instead: the same equations, one GPU kernel a step

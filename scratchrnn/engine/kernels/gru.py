@@ -9,7 +9,8 @@ Note: torch (and cuDNN) apply the reset gate AFTER the recurrent matmul,
 ``r * (W_hn h + b_hn)``; d2l and the original Cho et al. paper apply it before,
 ``W_hn (r * h)``. The two are different models; this file follows torch, so the
 candidate needs its h-part and x-part apart: four row blocks (LAYOUT) r, z,
-gh = W_hn h + b_hn, gx = W_in x + b_in.
+gh = W_hn h + b_hn, gx = W_in x + b_in. gx reads no h, so it comes last and the loop
+takes it in a product of its own from [x; 1] (engine/loop.py): a step's product is 3H rows.
 
 Shapes (one column per sample): a (4,H,b), h (H,b). The rows r, z of the packed W are
 negated (SIGNS): a holds u = -(pre-activation) there, so sigma = 1 / (1 + exp(u)) is
