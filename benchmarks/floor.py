@@ -23,7 +23,7 @@ of it and the whole batch: what the engine could reach with its hand-over and no
 of its own around the calls.
 
     python -m benchmarks.floor                              # the LSTM cases of the parity grid
-    python -m benchmarks.floor --cases lstm:32:64:inference gru:64:64:train
+    python -m benchmarks.floor --cases lstm:32:64:inference lstm:64:64:train
 
 Written for the LSTM (the model torch fuses); other models are refused.
 """

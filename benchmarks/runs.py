@@ -2,7 +2,8 @@
 
 A target met once is not met: this prints, per case, each engine's and torch's median
 time over the runs and the range of the ratios, then the target's geomean and worst ratio
-of every run (the table docs/benchmarks.md shows is this output).
+of every run, and each case's median ratio over the runs: their geomean and the cases
+above 1.0 (the table docs/benchmarks.md shows is this output).
 """
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ def table(runs: list) -> str:
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     foot = [_target_line(i, run) for i, run in enumerate(runs, 1) if run["target"]]
     foot += [_all_cases_line(i, run) for i, run in enumerate(runs, 1)]
+    if len(runs) > 1:
+        foot.append(_median_line(cases))
     return head + "\n".join(lines) + "\n\n" + "\n".join(foot) + "\n"
 
 
@@ -66,6 +69,18 @@ def _all_cases_line(i: int, run: dict) -> str:
             f"{statistics.geometric_mean(ratios):.2f}, {above} above 1.0, worst "
             f"{worst['ratio']:.2f} ({worst['mode']} {worst['model']} H={worst['hidden']} "
             f"B={worst['batch']})")
+
+
+def _median_line(cases: dict) -> str:
+    """Each case's median fast/torch over the runs, and the cases it puts above 1.0."""
+    medians = {key: statistics.median(r["ratio"] for r in rs) for key, rs in cases.items()}
+    above = [f"{mode} {model} H={h} B={b} ({m:.2f})"
+             for (mode, model, h, _, b), m in sorted(medians.items(), key=lambda kv: -kv[1])
+             if m > 1.0]
+    runs = max(len(rs) for rs in cases.values())
+    return (f"- each case's median over the {runs} runs: fast/torch geomean "
+            f"{statistics.geometric_mean(medians.values()):.2f}, {len(above)} above 1.0"
+            + (": " + ", ".join(above) if above else ""))
 
 
 def main(argv=None) -> int:

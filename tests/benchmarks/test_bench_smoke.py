@@ -81,6 +81,21 @@ def test_runs_table_gives_medians_and_the_range_of_ratios(tmp_path):
     text = table(load([tmp_path / "0", tmp_path / "1"]))
     assert "| train | gru | 8 | 50 | 700 | 2.5 | 3.0 | 0.50-1.50 |" in text
     assert "run 2 (d1, cpu, 2 threads each): fast/torch geomean 1.50, worst 1.50" in text
+    assert "- each case's median over the 2 runs: fast/torch geomean 1.00, 0 above 1.0\n" in text
+
+
+def test_runs_name_the_cases_whose_median_is_above_torch(tmp_path):
+    from benchmarks.runs import load, table
+    for i, ratios in enumerate([(0.5, 1.2), (0.6, 1.1), (2.0, 0.9)]):
+        rows = [dict(mode="inference", model="lstm", hidden=h, steps=50, batch=64,
+                     fast_median_ms=r, torch_median_ms=1.0, ratio=r)
+                for h, r in zip((16, 32), ratios)]
+        run = dict(rows=rows, target=None, machine=dict(date="d", cpu="cpu", threads=2))
+        (tmp_path / str(i)).mkdir()
+        (tmp_path / str(i) / "results.json").write_text(json.dumps(run))
+    text = table(load([tmp_path / str(i) for i in range(3)]))
+    assert ("- each case's median over the 3 runs: fast/torch geomean 0.81, 1 above 1.0: "
+            "inference lstm H=32 B=64 (1.10)\n") in text
 
 
 def test_lists_are_taken_as_run_takes_them_or_space_separated():

@@ -79,3 +79,28 @@ def test_performance_md_step_15_ratios_are_its_times():
     for hidden, batch, before, after, ratio, median, low, high in rows:
         assert f"{float(after) / float(before):.2f}" == ratio, (hidden, batch)
         assert float(low) <= float(median) <= float(high), (hidden, batch)
+
+
+STEP16_ROW = re.compile(r"^\| (\d+) \| (\d+) \| ([\d.]+) -> ([\d.]+) \| ([\d.]+) \| "
+                        r"([\d.]+) -> ([\d.]+) \| ([\d.]+) \|$", re.M)
+
+
+def test_performance_md_step_16_ratios_are_its_times():
+    """Step 16's 'after / before' columns are its times' ratios; where it pays and by how
+    much, and its one loss, as the table gives them."""
+    text = (PAGE.parent / "performance.md").read_text()
+    section = _between(text, "## Step 16", "## A switch for long segments")
+    rows = STEP16_ROW.findall(section)
+    assert len(rows) == 9
+    ratios = []
+    for hidden, b, *cols in rows:
+        for before, after, ratio in (cols[:3], cols[3:]):
+            assert f"{float(after) / float(before):.2f}" == ratio, (hidden, b)
+            ratios.append((int(hidden), int(b), float(ratio)))
+    assert all(r < 1 for h, b, r in ratios if h >= 32)
+    losses = [(h, b) for h, b, r in ratios if r > 1]
+    assert losses == [(16, 32)]
+    words = " ".join(section.split())
+    best = min(r for _, _, r in ratios)
+    assert f"It pays from H = 32 on, up to {round(100 * (1 - best))}% at H = 128" in words
+    assert "The one loss is inference at H = 16, b = 32" in words
