@@ -336,13 +336,14 @@ def backward_rows(cell, dout, dstate_T, cache, nonlinearity, truncate, ws):
                 add(dh, direct, dh)                           # + what the kernel adds
             if add_dW is not None:
                 add_dW[t]()                                   # dW += da_t z_t^T
-        if add_dW is None:
-            dW = weight_gradient(da, z[:T]) if S == RH else xp.zeros((RH, F), dtype)
-            if S < RH:
-                dW[:S] = weight_gradient(da[:, :S], z[:T])    # sum_t da_t z_t^T  R*H,F
-    if S < RH:                                                # rows that read only [x; 1]:
-        dW[S:, P:] = weight_gradient(da[:, S:], z[:T, P:])    # their h-columns stay 0
-        dhx[:T, P:] = xp.matmul(W[:, P:P + I].T, da)          # dx_t = W_ih^T da_t
+        if add_dW is None and S == RH:
+            dW = weight_gradient(da, z[:T])                   # sum_t da_t z_t^T  R*H,F
+        elif add_dW is None:
+            dW = xp.zeros((RH, F), dtype)
+            dW[:S] = weight_gradient(da[:, :S], z[:T])        # the rows that read h
+        if S < RH:                                            # the rows that read only [x; 1]
+            dW[S:, P:] = weight_gradient(da[:, S:], z[:T, P:])    # (h-columns stay 0)
+            dhx[:T, P:] = xp.matmul(W[:, P:P + I].T, da)      # dx_t = W_ih^T da_t
     dx = dhx[:T, P:].transpose(0, 2, 1).copy()                # T,B,I (dhx is reused)
     dstate0 = (dhx[0, :P].T.copy(), *(d[0].T.copy() for d in dcs))
     return _flip(dx, reverse), dstate0, dW, dw_hr
