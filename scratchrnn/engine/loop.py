@@ -146,7 +146,8 @@ def forward_rows(cell, x, state0, W, w_hr, nonlinearity, reverse, ws, last_only,
     P, R, E, K = state0[0].shape[1], len(cell.LAYOUT), cell.CARRIED, cell.KEPT
     H, F, dtype = W.shape[0] // R, W.shape[1], W.dtype
     S = h_blocks(cell) * H                                    # rows of W that read h
-    W_h, W_x = W[:S], xp.ascontiguousarray(W[S:, P:])         # the rest read [x; 1] only
+    W_h = W[:S]                                               # the rest read [x; 1] only:
+    W_x = xp.ascontiguousarray(W[S:, P:]) if S < R * H else None   # the GRU's W_in | b_in
     w = StepWeights(w_hr, nonlinearity)
     z = ws.empty("z", (T + 1, F, B), dtype)                   # [h_{t-1}; x_t; 1] per step
     n = T + 1 if keep else 2                                  # steps kept: a[t % n]
