@@ -19,6 +19,7 @@ import numpy as np
 
 from scratchrnn.engine.loop import (SLOPE_STEPS, STEP_DW_MIN, bind_step_weight_gradients,
                                     weight_gradient)
+from scratchrnn.engine.parallel import warm_blas
 
 T = 50
 
@@ -30,7 +31,10 @@ def bare_lstm(H: int, B: int, train: bool, W=None, z=None):
     x filled in; random if not given. The outputs h_t land in z[t+1, :H], as in the engine
     (tests/benchmarks check them against the engine's LSTM). The calls are the bound
     steps' (kernels/lstm.py): out by position, 1 as a 0-d array, every view made before.
+    Its process's BLAS is warmed first, as the engine warms each of its processes
+    (parallel.warm_blas): a second process that is not ran its products up to 3x slower.
     """
+    warm_blas()
     rng = np.random.default_rng(0)
     F = H + 2                                                   # [h; x; 1], one feature
     if W is None:

@@ -162,6 +162,16 @@ def test_the_floors_bare_calls_compute_the_engines_lstm():
     np.testing.assert_allclose(run.z[1:, :H].transpose(0, 2, 1), out, rtol=1e-12, atol=1e-14)
 
 
+def test_the_floors_bare_calls_warm_their_processes_blas_as_the_engine_does(monkeypatch):
+    """Each process of a Pair or MovedPair builds its calls with bare_lstm: a second process
+    whose BLAS was never warmed ran its products up to 3x slower (parallel.warm_blas)."""
+    import benchmarks.bare as bare
+    calls = []
+    monkeypatch.setattr(bare, "warm_blas", lambda: calls.append(1))
+    bare.bare_lstm(4, 8, train=False)
+    assert calls == [1]
+
+
 def test_the_floors_pair_runs_both_halves_and_stops_its_process():
     from benchmarks.bare import Pair
     pair = Pair(4, 8, train=True)                 # its first call waits for the other process
