@@ -32,7 +32,23 @@ def test_the_quoted_share_setting_is_the_one_its_table_gives():
 
 
 EXP_TANH_ROW = re.compile(r"^\| (LSTM|GRU) \| (\d+) \| (\d+) \|" + r" ([\d.]+) \|" * 5 + "$", re.M)
-FLOOR_ROW = re.compile(r"^\| inference \| (\d+) \| (\d+) \|" + r" ([\d.]+) \|" * 9 + "$", re.M)
+RANGE = r" ([\d.]+)(?:-([\d.]+))? \|"     # a ratio, or the range of two runs' ratios
+FLOOR_ROW = re.compile(r"^\| (inference|train) \| (\d+) \| (\d+) \|" + r" ([\d.]+) \|" * 6
+                       + RANGE * 3 + "$", re.M)
+
+
+def _floor_rows(section):
+    """benchmarks.floor's rows: (mode, H, B, the six times, then (low, high) of each of the
+    three ratios: floor, with hand-over, engine / torch)."""
+    rows = []
+    for mode, hidden, batch, *cols in FLOOR_ROW.findall(section):
+        ratios = [(float(lo), float(hi or lo)) for lo, hi in zip(cols[6::2], cols[7::2])]
+        rows.append((mode, int(hidden), int(batch), [float(c) for c in cols[:6]], ratios))
+    return rows
+
+
+def _span(pairs):
+    return f"{min(lo for lo, _ in pairs):.2f}-{max(hi for _, hi in pairs):.2f}"
 
 
 def _between(text, start, end):
@@ -55,12 +71,12 @@ def test_the_exp_and_tanh_table_and_what_the_docs_draw_from_it():
     words, readme = " ".join(section.split()), " ".join(README.read_text().split())
     assert f"`exp` and `tanh` alone take {quoted} of torch's whole time" in words
     assert f"calls alone taking {quoted} of torch's whole time at H = 16 to 64" in readme
-    floor = [r for r in FLOOR_ROW.findall(section) if r[1] == "7000"]
+    floor = [r for r in _floor_rows(section) if r[2] == 7000]
     assert len(floor) == 4
-    ratios = [float(r[8]) for r in floor]
-    assert f"the floor is at torch's time ({min(ratios):.2f}-{max(ratios):.2f})" in words
-    assert f"whose floor is at torch's time ({min(ratios):.2f}-{max(ratios):.2f})" in readme
-    above = [float(r[6]) / float(r[5]) - 1 for r in floor]     # engine / with hand-over
+    span = _span([r[4][0] for r in floor])
+    assert f"the floor is at torch's time ({span})" in words
+    assert f"whose floor is at torch's time ({span})" in readme
+    above = [t[4] / t[3] - 1 for _, _, _, t, _ in floor]      # engine / with hand-over
     assert f"the engine is within {math.ceil(100 * max(above))}% of the bare calls" in words
     assert f"the engine is within {math.ceil(100 * max(above))}% of its bare calls" in readme
 
@@ -104,3 +120,32 @@ def test_performance_md_step_16_ratios_are_its_times():
     best = min(r for _, _, r in ratios)
     assert f"It pays from H = 32 on, up to {round(100 * (1 - best))}% at H = 128" in words
     assert "The one loss is inference at H = 16, b = 32" in words
+
+
+def test_the_floor_on_zen_1_and_what_the_docs_draw_from_it():
+    """The ranges quoted under the floor table of the Zen 1 machine are its columns'."""
+    text = PAGE.read_text()
+    section = _between(text, "**The floor on this machine**", "**Why the floor is high here")
+    rows = _floor_rows(section)
+    assert len(rows) == 16
+    for mode, hidden, batch, times, ratios in rows:   # the mean times within each range
+        for (lo, hi), t in zip(ratios, (min(times[0], times[2]), min(times[0], times[3]),
+                                        times[4])):
+            assert lo - 0.01 <= t / times[5] <= hi + 0.01, (mode, hidden, batch)
+    words = " ".join(section.split())
+    infer = [r[4][0] for r in rows if r[0] == "inference"]
+    assert f"take {_span(infer)} of torch's time, in both runs, in all eight cases" in words
+    b64 = [r[4] for r in rows if r[0] == "train" and r[2] == 64]
+    assert f"the floor is {_span([r[0] for r in b64])} of torch's time and the split with " \
+           f"the engine's hand-over {_span([r[1] for r in b64])}, the engine " \
+           f"{_span([r[2] for r in b64])}" in words
+    b700 = [r[4][2] for r in rows if r[0] == "train" and r[2] == 700]
+    assert f"stays below torch's time ({_span(b700)})" in words
+    handed = _span([r[4][1] for r in rows if r[:3] == ("train", 128, 64)])
+    assert f"the split with the engine's hand-over already takes {handed} of torch's time" \
+        in words
+    assert f"with the engine's hand-over already take {handed} of torch's time" \
+        in " ".join(README.read_text().split())
+    small = {r[1]: _span(r[4][:1]) for r in rows if r[0] == "inference" and r[2] == 64}
+    assert f"at the floor measured above ({small[16]} and {small[32]} of torch's time)" \
+        in " ".join(text.split())
