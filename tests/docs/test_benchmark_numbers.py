@@ -149,3 +149,24 @@ def test_the_floor_on_zen_1_and_what_the_docs_draw_from_it():
     small = {r[1]: _span(r[4][:1]) for r in rows if r[0] == "inference" and r[2] == 64}
     assert f"at the floor measured above ({small[16]} and {small[32]} of torch's time)" \
         in " ".join(text.split())
+
+
+SCALING_ROW = re.compile(r"^\| (train|inference) \| (rnn|lstm|gru) \|"
+                         + r" ([\d.]+) / ([\d.]+) \|" * 5 + "$", re.M)
+
+
+def test_the_zen_1_scaling_table_and_what_the_docs_draw_from_it():
+    """Time per step at T = 400 against T = 50, and torch's LSTM inference, as the table
+    of the Zen 1 machine gives them (T = 25, 50, 100, 200, 400)."""
+    text = PAGE.read_text()
+    section = _between(text, "**On the Zen 1 AMD EPYC**", "**On the Intel Xeon")
+    rows = SCALING_ROW.findall(section)
+    assert len(rows) == 6
+    per_step = [float(r[10]) / 400 / (float(r[4]) / 50) for r in rows]
+    words = " ".join(section.split())
+    assert f"is {min(per_step):.2f}-{max(per_step):.2f} of its time per step at T = 50" \
+        in words
+    lstm = [float(r[k]) / float(r[k + 1]) for r in rows if r[:2] == ("inference", "lstm")
+            for k in range(2, 12, 2)]
+    assert all(x > 1 for x in lstm)
+    assert f"(the engine at {min(lstm):.2f}-{max(lstm):.2f} of its time)" in words
